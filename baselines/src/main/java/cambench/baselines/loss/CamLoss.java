@@ -1,0 +1,125 @@
+package cambench.baselines.loss;
+
+import ai.djl.ndarray.NDArray;
+import cambench.harness.plugin.CamMaps;
+import cambench.harness.plugin.CrossEntropy;
+import cambench.harness.plugin.LossTerms;
+import cambench.harness.plugin.Objective;
+import cambench.harness.plugin.ObjectiveContext;
+import cambench.harness.plugin.ObjectiveProvider;
+import cambench.harness.plugin.ParamSpec;
+import cambench.harness.plugin.Params;
+import cambench.harness.plugin.StepOutputs;
+import cambench.results.UserException;
+
+import java.util.List;
+
+/**
+ * CAM-loss (Wang et al., ICCV 2021; ../shared/LOSSES.md#cam):
+ * {@code CE(s, y) + alpha * mean_{n,h,w} |mm(CAAM(n)) - mm(CAM_{y_n}(n))|}, the CAM built with
+ * sg(W), so only CE updates the classifier. alpha follows a step schedule: 0 before the start
+ * epoch t, {@code alpha} from it on; t is fixed (1-based epoch number) or {@code adaptive}: the
+ * epoch after the first one whose training accuracy exceeds 50%.
+ */
+public final class CamLoss implements Objective {
+    private final double alpha;
+    private final AlphaStep schedule;
+
+    /**
+     * Creates the loss.
+     *
+     * @param alpha weight c of the CAM term (>= 0)
+     * @param schedule when the term switches on
+     */
+    public CamLoss(double alpha, AlphaStep schedule) {
+        if (alpha < 0) {
+            throw new IllegalArgumentException("alpha must be >= 0, got " + alpha);
+        }
+        this.alpha = alpha;
+        this.schedule = schedule;
+    }
+
+    /**
+     * The CAM term {@code mean_{n,h,w} |mm(CAAM(n)) - mm(CAM_{y_n}(n))|} with sg(W).
+     *
+     * @param f features [N, C, H, W]
+     * @param weight classifier [K, C]
+     * @param oneHot labels [N, K]
+     * @return scalar
+     */
+    public static NDArray camTerm(NDArray f, NDArray weight, NDArray oneHot) {
+        NDArray target = CamMaps.camOf(f, oneHot.matMul(weight.stopGradient()));
+        return CamMaps.minMax(CamMaps.caam(f)).sub(CamMaps.minMax(target)).abs().mean();
+    }
+
+    @Override
+    public String name() {
+        return "cam";
+    }
+
+    @Override
+    public LossTerms terms(StepOutputs out) {
+        NDArray oneHot = out.oneHot();
+        LossTerms terms = LossTerms.of("ce", CrossEntropy.of(out.logits(), oneHot));
+        if (schedule.active(out.progress()) && alpha > 0) {
+            terms.add("cam", camTerm(out.features(), out.weight(), oneHot).mul((float) alpha));
+        }
+        return terms;
+    }
+
+    /** Registers {@code cam}. */
+    public static final class Provider implements ObjectiveProvider {
+        @Override
+        public String name() {
+            return "cam";
+        }
+
+        @Override
+        public String description() {
+            return "CAM-loss: CE + alpha * L1(mm(CAAM), mm(CAM of target)), step schedule on alpha";
+        }
+
+        @Override
+        public List<ParamSpec> parameters() {
+            return List.of(
+                    ParamSpec.of("alpha", 3.0, "weight c of the CAM term once switched on"),
+                    ParamSpec.of("start_epoch", 20,
+                            "1-based epoch t from which alpha applies, or 'adaptive' (after the first epoch"
+                                    + " with training accuracy > 50%)"));
+        }
+
+        @Override
+        public Objective create(ObjectiveContext context) {
+            Params p = context.params();
+            return new CamLoss(p.atLeast("alpha", 0), AlphaStep.parse(p, "start_epoch"));
+        }
+    }
+
+    /**
+     * The step schedule of alpha (paper Eq. 7).
+     *
+     * @param startEpoch 1-based start epoch t, or -1 for adaptive
+     */
+    public record AlphaStep(int startEpoch) {
+        /** Parses a number >= 1 or {@code adaptive}. */
+        static AlphaStep parse(Params p, String key) {
+            String v = p.string(key);
+            if (v.equals("adaptive")) {
+                return new AlphaStep(-1);
+            }
+            int t = p.integer(key, 0);
+            if (t < 0) {
+                throw new UserException("parameter 'cam." + key + "' must be >= 0 or 'adaptive', got " + v);
+            }
+            return new AlphaStep(t);
+        }
+
+        /** Whether alpha is switched on at this point of training. */
+        public boolean active(cambench.harness.plugin.Progress progress) {
+            if (startEpoch >= 0) {
+                return progress.epoch() + 1 >= startEpoch;
+            }
+            return progress.trainAccuracies().stream().anyMatch(a -> a > 0.5);
+        }
+    }
+}

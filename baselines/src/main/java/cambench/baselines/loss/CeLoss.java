@@ -1,0 +1,48 @@
+package cambench.baselines.loss;
+
+import cambench.harness.plugin.CrossEntropy;
+import cambench.harness.plugin.LossTerms;
+import cambench.harness.plugin.Objective;
+import cambench.harness.plugin.ObjectiveContext;
+import cambench.harness.plugin.ObjectiveProvider;
+import cambench.harness.plugin.ParamSpec;
+import cambench.harness.plugin.StepOutputs;
+
+import java.util.List;
+
+/** Plain softmax cross-entropy {@code CE(s, y)} (../shared/LOSSES.md#ce); the baseline of every table. */
+public final class CeLoss implements Objective {
+
+    @Override
+    public String name() {
+        return "ce";
+    }
+
+    @Override
+    public LossTerms terms(StepOutputs out) {
+        return LossTerms.of("ce", CrossEntropy.of(out.logits(), out.oneHot()));
+    }
+
+    /** Registers {@code ce}. */
+    public static final class Provider implements ObjectiveProvider {
+        @Override
+        public String name() {
+            return "ce";
+        }
+
+        @Override
+        public String description() {
+            return "softmax cross-entropy";
+        }
+
+        @Override
+        public List<ParamSpec> parameters() {
+            return List.of();
+        }
+
+        @Override
+        public Objective create(ObjectiveContext context) {
+            return new CeLoss();
+        }
+    }
+}

@@ -1,0 +1,192 @@
+package cambench.harness.check;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import cambench.harness.model.Network;
+import cambench.harness.plugin.LossTerms;
+import cambench.harness.plugin.Objective;
+import cambench.harness.plugin.Objectives;
+import cambench.harness.plugin.Progress;
+import cambench.harness.plugin.StepOutputs;
+import cambench.harness.plugin.TeacherOutputs;
+import cambench.results.UserException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Evaluates one objective on fixed tensors and returns the loss and the gradients of the total
+ * objective with respect to features, weight and bias (../shared/LOSSES.md, "loss-check").
+ *
+ * <p>Schedules are at their switched-on value ({@link Progress#steadyState()}). Objective state
+ * (e.g. {@code centers}) is read from the fixture field of the same name and written back after
+ * {@link Objective#afterStep} as {@code NAME_next}.
+ */
+public final class LossCheck {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Objectives objectives;
+
+    /** Creates a checker over a registry. */
+    public LossCheck(Objectives objectives) {
+        this.objectives = objectives;
+    }
+
+    /**
+     * Reads and evaluates a fixture file.
+     *
+     * @throws UserException for an unreadable file or bad content, naming the file and field
+     */
+    public ObjectNode run(Path fixture) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(Files.readAllBytes(fixture));
+        } catch (IOException e) {
+            throw new UserException(fixture + ": cannot read JSON (" + e.getMessage().split("\n")[0] + ")", e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new UserException(fixture + ": expected a JSON object");
+        }
+        try {
+            return evaluate(root);
+        } catch (UserException e) {
+            throw new UserException(fixture.getFileName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Evaluates a parsed fixture. */
+    public ObjectNode evaluate(JsonNode root) {
+        JsonNode lossNode = root.get("loss");
+        if (lossNode == null || !lossNode.isTextual()) {
+            throw new UserException("loss: missing (expected an objective name such as \"cam\")");
+        }
+        String name = lossNode.asText();
+        objectives.provider(name);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray f = TensorJson.read(manager, root, "features", 4);
+            NDArray w = TensorJson.read(manager, root, "weight", 2);
+            NDArray b = TensorJson.read(manager, root, "bias", 1);
+            Shape fs = f.getShape();
+            long n = fs.get(0);
+            long c = fs.get(1);
+            long k = w.getShape().get(0);
+            requireEqual("weight.shape[1]", w.getShape().get(1), "features channels", c);
+            requireEqual("bias.shape[0]", b.getShape().get(0), "weight rows", k);
+            NDArray labels = manager.create(labels(root, n, k));
+            Optional<TeacherOutputs> teacher = teacher(manager, root, n, k);
+            Objective objective = objectives.create(name, params(root), (int) k, (int) c, manager);
+            if (objective.needsTeacher() && teacher.isEmpty()) {
+                throw new UserException("teacher_features: missing; " + name + " needs a teacher"
+                        + " (teacher_features, teacher_weight, teacher_bias)");
+            }
+            loadState(manager, root, objective);
+            for (NDArray p : List.of(f, w, b)) {
+                p.setRequiresGradient(true);
+            }
+            ObjectNode result = JSON.createObjectNode();
+            StepOutputs out;
+            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDArray pooled = Network.globalAveragePool(f);
+                NDArray logits = pooled.getNDArrayInternal().linear(pooled, w, b).singletonOrThrow();
+                out = new StepOutputs(f, pooled, logits, w, b, labels, List.of(f), Progress.steadyState(), teacher);
+                LossTerms terms = objective.terms(out);
+                NDArray total = terms.total();
+                gc.backward(total);
+                result.put("loss", total.getFloat());
+            }
+            result.set("grad_features", TensorJson.write(f.getGradient()));
+            result.set("grad_weight", TensorJson.write(w.getGradient()));
+            result.set("grad_bias", TensorJson.write(b.getGradient()));
+            objective.afterStep(out);
+            for (Map.Entry<String, NDArray> e : objective.state().entrySet()) {
+                result.set(e.getKey() + "_next", TensorJson.write(e.getValue()));
+            }
+            return result;
+        }
+    }
+
+    private static void requireEqual(String field, long got, String what, long expected) {
+        if (got != expected) {
+            throw new UserException(field + ": " + got + " does not match " + what + " " + expected);
+        }
+    }
+
+    private static long[] labels(JsonNode root, long n, long k) {
+        JsonNode node = root.get("labels");
+        if (node == null || !node.isArray()) {
+            throw new UserException("labels: missing (expected an array of " + n + " class indices)");
+        }
+        if (node.size() != n) {
+            throw new UserException("labels: " + node.size() + " values, but features hold " + n + " samples");
+        }
+        long[] y = new long[(int) n];
+        for (int i = 0; i < n; i++) {
+            JsonNode v = node.get(i);
+            if (!v.isIntegralNumber() || v.asLong() < 0 || v.asLong() >= k) {
+                throw new UserException("labels[" + i + "]: " + v + " is out of range 0.." + (k - 1));
+            }
+            y[i] = v.asLong();
+        }
+        return y;
+    }
+
+    private static Map<String, String> params(JsonNode root) {
+        Map<String, String> params = new TreeMap<>();
+        JsonNode node = root.get("params");
+        if (node == null || node.isNull()) {
+            return params;
+        }
+        if (!node.isObject()) {
+            throw new UserException("params: expected an object of name: value");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!e.getValue().isValueNode()) {
+                throw new UserException("params." + e.getKey() + ": expected a number, boolean or string");
+            }
+            params.put(e.getKey(), e.getValue().asText());
+        }
+        return params;
+    }
+
+    private static Optional<TeacherOutputs> teacher(NDManager manager, JsonNode root, long n, long k) {
+        if (!root.has("teacher_features")) {
+            return Optional.empty();
+        }
+        NDArray ft = TensorJson.read(manager, root, "teacher_features", 4);
+        NDArray wt = TensorJson.read(manager, root, "teacher_weight", 2);
+        NDArray bt = TensorJson.read(manager, root, "teacher_bias", 1);
+        requireEqual("teacher_features.shape[0]", ft.getShape().get(0), "features samples", n);
+        requireEqual("teacher_weight.shape[0]", wt.getShape().get(0), "student classes", k);
+        requireEqual("teacher_weight.shape[1]", wt.getShape().get(1), "teacher_features channels",
+                ft.getShape().get(1));
+        requireEqual("teacher_bias.shape[0]", bt.getShape().get(0), "teacher_weight rows", k);
+        NDArray pooled = Network.globalAveragePool(ft);
+        NDArray logits = pooled.getNDArrayInternal().linear(pooled, wt, bt).singletonOrThrow();
+        return Optional.of(new TeacherOutputs(ft, logits, wt, bt, List.of(ft)));
+    }
+
+    private static void loadState(NDManager manager, JsonNode root, Objective objective) {
+        for (Map.Entry<String, NDArray> e : objective.state().entrySet()) {
+            NDArray target = e.getValue();
+            NDArray given = TensorJson.read(manager, root, e.getKey(), target.getShape().dimension());
+            if (!given.getShape().equals(target.getShape())) {
+                throw new UserException(e.getKey() + ".shape: expected " + target.getShape() + ", got "
+                        + given.getShape());
+            }
+            target.set(given.toFloatArray());
+        }
+    }
+}

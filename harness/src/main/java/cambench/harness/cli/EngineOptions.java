@@ -1,0 +1,22 @@
+package cambench.harness.cli;
+
+import ai.djl.Device;
+import cambench.harness.engine.EngineSetup;
+import picocli.CommandLine.Option;
+
+/** Options shared by every command that runs the engine. */
+public final class EngineOptions {
+    @Option(names = "--threads", description = "intra-op CPU threads (default: ${DEFAULT-VALUE})",
+            defaultValue = "2")
+    int threads;
+
+    @Option(names = "--device", description = "cpu, gpu or gpu:<index> (gpu needs the `-Pcuda` build)",
+            defaultValue = "cpu")
+    String device;
+
+    /** Starts the engine and returns the device. */
+    Device start() {
+        EngineSetup.start(threads);
+        return EngineSetup.device(device);
+    }
+}

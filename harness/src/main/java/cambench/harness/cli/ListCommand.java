@@ -1,0 +1,50 @@
+package cambench.harness.cli;
+
+import cambench.harness.model.Models;
+import cambench.harness.plugin.ObjectiveProvider;
+import cambench.harness.plugin.ParamSpec;
+import cambench.harness.run.PlanResources;
+import cambench.results.UserException;
+import cambench.results.plan.Preset;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+import java.util.concurrent.Callable;
+
+/** {@code cambench list objectives|models|presets}. */
+@Command(name = "list", mixinStandardHelpOptions = true,
+        header = "List objectives (name, kind, parameters, defaults), models or presets.")
+final class ListCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "WHAT", description = "objectives, models or presets")
+    String what;
+
+    @Mixin
+    PluginOptions plugins;
+
+    @Override
+    public Integer call() {
+        switch (what) {
+            case "objectives" -> {
+                for (ObjectiveProvider p : plugins.objectives().all().values()) {
+                    System.out.printf("%-10s %-9s %s%n", p.name(), p.kind().name().toLowerCase(java.util.Locale.ROOT),
+                            p.description());
+                    for (ParamSpec s : p.parameters()) {
+                        System.out.printf("    %s.%s = %s  (%s)%n", p.name(), s.name(),
+                                s.defaultValue() == null ? "<required>" : s.defaultValue(), s.description());
+                    }
+                }
+            }
+            case "models" -> Models.names().forEach(System.out::println);
+            case "presets" -> {
+                PlanResources r = new PlanResources(plugins.loader());
+                for (String name : PlanResources.PRESETS) {
+                    Preset p = r.preset(name);
+                    System.out.printf("%-6s seeds %d, tables %s: %s%n", name, p.seeds(), p.tables(), p.description());
+                }
+            }
+            default -> throw new UserException("list " + what + ": expected objectives, models or presets");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,98 @@
+package cambench.harness.cli;
+
+import ai.djl.Device;
+import cambench.harness.datasets.DatasetCatalog;
+import cambench.harness.plugin.Objectives;
+import cambench.harness.run.CellRunner;
+import cambench.harness.run.PlanBuilder;
+import cambench.harness.run.PlanResources;
+import cambench.harness.run.Protocols;
+import cambench.harness.run.RunContext;
+import cambench.results.UserException;
+import cambench.results.plan.Plan;
+import cambench.results.record.Cell;
+import cambench.results.store.RunStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code cambench reproduce}: plan a preset's tables, run the missing cells, write the report. */
+@Command(name = "reproduce", mixinStandardHelpOptions = true, showDefaultValues = true,
+        header = "Plan the cells of a preset, run those without a record, then write the report.")
+final class ReproduceCommand implements Callable<Integer> {
+    @Option(names = "--preset", required = true, description = "smoke, quick, cpu or paper")
+    String preset;
+
+    @Option(names = "--out", required = true, description = "run store folder (records, checkpoints, report)")
+    Path out;
+
+    @Option(names = "--tables", split = ",", description = "table numbers to keep, e.g. 3,4 (default: all of the preset)")
+    List<String> tables = new ArrayList<>();
+
+    @Option(names = "--seeds", description = "number of seeds (default: the preset's)")
+    Integer seeds;
+
+    @Option(names = "--losses", split = ",", description = "extra objectives added as rows everywhere, e.g. +focal")
+    List<String> losses = new ArrayList<>();
+
+    @Option(names = "--param", description = "objective parameter override, e.g. cam.alpha=2 (repeatable)")
+    Map<String, String> params = new LinkedHashMap<>();
+
+    @Option(names = "--data-root", description = "folder holding real data sets (cifar-10-batches-bin, ...)")
+    Path dataRoot;
+
+    @Option(names = "--cell-index", description = "run only this cell of the plan (0-based; Slurm array index)")
+    Integer cellIndex;
+
+    @Option(names = "--dry-run", description = "print the planned cells and exit")
+    boolean dryRun;
+
+    @Mixin
+    EngineOptions engine;
+
+    @Mixin
+    PluginOptions plugins;
+
+    @Override
+    public Integer call() throws IOException {
+        ClassLoader loader = plugins.loader();
+        Objectives objectives = Objectives.load(loader);
+        List<String> extra = new ArrayList<>();
+        for (String l : losses) {
+            extra.add(l.startsWith("+") ? l.substring(1) : l);
+        }
+        Plan plan = new PlanBuilder(new PlanResources(loader), objectives).build(preset, tables, seeds, extra, params);
+        List<Cell> cells = plan.distinctCells();
+        if (dryRun) {
+            for (int i = 0; i < cells.size(); i++) {
+                System.out.println(i + "\t" + cells.get(i).fileName());
+            }
+            return 0;
+        }
+        RunStore store = new RunStore(out);
+        PlanFile.write(store, plan);
+        Device device = engine.start();
+        RunContext context = new RunContext(store, new DatasetCatalog(dataRoot), objectives, engine.threads, device,
+                System.err, "");
+        CellRunner runner = new CellRunner(new Protocols(loader), context);
+        System.err.println("cambench: preset " + plan.preset().name() + ", " + cells.size() + " cells, store " + out);
+        if (cellIndex != null) {
+            if (cellIndex < 0 || cellIndex >= cells.size()) {
+                throw new UserException("--cell-index " + cellIndex + " is outside 0.." + (cells.size() - 1));
+            }
+            runner.runOne(cells.get(cellIndex), cellIndex, cells.size());
+            return 0;
+        }
+        runner.runAll(cells);
+        ReportCommand.writeReport(store, plan);
+        return 0;
+    }
+}

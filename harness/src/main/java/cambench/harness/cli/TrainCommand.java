@@ -1,0 +1,90 @@
+package cambench.harness.cli;
+
+import cambench.harness.datasets.DatasetCatalog;
+import cambench.harness.plugin.Objectives;
+import cambench.harness.plugin.Params;
+import cambench.harness.run.CellRunner;
+import cambench.harness.run.Protocols;
+import cambench.harness.run.RunContext;
+import cambench.results.record.Cell;
+import cambench.results.record.Recipe;
+import cambench.results.store.RunStore;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code cambench train}: one classification cell, outside any table. */
+@Command(name = "train", mixinStandardHelpOptions = true, showDefaultValues = true,
+        header = "Train one cell (data set x model x objective x seed) into a run store.")
+final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--dataset", defaultValue = "glyphs:classes=10,train=50,test=20", description = "data set spec")
+    String dataset;
+
+    @Option(names = "--model", defaultValue = "resnet8", description = "architecture (cambench list models)")
+    String model;
+
+    @Option(names = "--objective", defaultValue = "ce", description = "objective (cambench list objectives)")
+    String objective;
+
+    @Option(names = "--param", description = "objective parameter, e.g. alpha=2 (repeatable)")
+    Map<String, String> params = new LinkedHashMap<>();
+
+    @Option(names = "--epochs", defaultValue = "5")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "128")
+    int batchSize;
+
+    @Option(names = "--lr", defaultValue = "0.1")
+    double lr;
+
+    @Option(names = "--momentum", defaultValue = "0.9")
+    double momentum;
+
+    @Option(names = "--nesterov", defaultValue = "false")
+    boolean nesterov;
+
+    @Option(names = "--weight-decay", defaultValue = "5e-4")
+    double weightDecay;
+
+    @Option(names = "--schedule", defaultValue = "cosine", description = "cosine, constant or multistep:0.5,0.75")
+    String schedule;
+
+    @Option(names = "--augment", defaultValue = "crop32:4,flip", description = "training augmentation spec")
+    String augment;
+
+    @Option(names = "--seed", defaultValue = "1")
+    long seed;
+
+    @Option(names = "--out", required = true, description = "run store folder")
+    Path out;
+
+    @Option(names = "--data-root", description = "folder holding real data sets")
+    Path dataRoot;
+
+    @Mixin
+    EngineOptions engine;
+
+    @Mixin
+    PluginOptions plugins;
+
+    @Override
+    public Integer call() {
+        ClassLoader loader = plugins.loader();
+        Objectives objectives = Objectives.load(loader);
+        Recipe recipe = new Recipe(epochs, batchSize, lr, momentum, nesterov, weightDecay, schedule, augment);
+        Map<String, String> resolved = Params.resolve(objective, objectives.provider(objective).parameters(), params)
+                .asMap();
+        Cell cell = new Cell("classification", dataset, model, objective, resolved, recipe, seed);
+        RunContext context = new RunContext(new RunStore(out), new DatasetCatalog(dataRoot), objectives,
+                engine.threads, engine.start(), System.err, "");
+        new CellRunner(new Protocols(loader), context).runOne(cell, 0, 1);
+        System.out.println(new RunStore(out).recordPath(cell));
+        return 0;
+    }
+}

@@ -1,0 +1,460 @@
+package cambench.harness.data;
+
+import cambench.results.UserException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Turns images of an {@link ImageSet} into a normalised float batch [B,C,outH,outW], applying a
+ * pipeline of seeded geometric ops parsed from a compact spec.
+ *
+ * <p>Spec: comma-separated ops applied in order, or {@code none}:
+ * <ul>
+ *   <li>{@code crop<S>[:<pad>]}: zero-pad by pad (default 0) and take a random SxS crop (CIFAR:
+ *       {@code crop32:4});</li>
+ *   <li>{@code flip[:<p>]}: mirror horizontally with probability p (default 0.5);</li>
+ *   <li>{@code rrc<S>[:<minScale>]}: random resized crop to SxS as torchvision's
+ *       RandomResizedCrop: area fraction in (minScale, 1) (default 0.08), aspect ratio in
+ *       (3/4, 4/3) log-uniform, 10 tries then a center crop, bilinear;</li>
+ *   <li>{@code center<S>}: center SxS crop (offset {@code (in - S) / 2}, floor);</li>
+ *   <li>{@code resize<S>}: bilinear resize of the whole image to SxS.</li>
+ * </ul>
+ * The ops compose into one axis-aligned map from output to source pixels per sample. If it is an
+ * integer shift (crop, center, flip, none) pixels are copied exactly, else they are sampled
+ * bilinearly with half-pixel centres (align_corners = false, no antialiasing), clamped at the
+ * border. Source pixels outside the image (padding) are 0 before normalisation. Output
+ * {@code (p / 255 - mean[c]) / std[c]}. Sample k draws from its own {@code SplittableRandom}
+ * seeded with {@code seeds[k]} (see {@link #sampleSeed}), so results do not depend on threads or
+ * batch composition. Immutable and thread-safe.
+ */
+public final class Augmentation {
+    private static final Pattern OP = Pattern.compile("(crop|rrc|center|resize|flip)(\\d*)(?::([0-9.]+))?");
+    private static final String GRAMMAR = "crop<S>[:pad], flip[:p], rrc<S>[:minScale], center<S>, resize<S> or none";
+    private static final long SEED_DOMAIN = 0x4A55_6D00_0000_0001L;
+
+    private final String spec;
+    private final List<Op> ops;
+    private final Normalization norm;
+
+    private Augmentation(String spec, List<Op> ops, Normalization norm) {
+        this.spec = spec;
+        this.ops = ops;
+        this.norm = norm;
+    }
+
+    /** Parses {@code spec} with {@link Normalization#identity()} (outputs in [0,1]). */
+    public static Augmentation parse(String spec) {
+        return parse(spec, Normalization.identity());
+    }
+
+    /**
+     * Parses {@code spec}, e.g. {@code "crop32:4,flip"}, {@code "rrc84,flip"}, {@code "center84"},
+     * {@code "none"}.
+     *
+     * @throws UserException naming the op if one is unknown or malformed
+     */
+    public static Augmentation parse(String spec, Normalization norm) {
+        String s = spec == null ? "" : spec.strip();
+        List<Op> ops = new ArrayList<>();
+        if (!s.equals("none")) {
+            for (String token : s.split(",", -1)) {
+                ops.add(parseOp(s, token.strip()));
+            }
+        }
+        return new Augmentation(s, List.copyOf(ops), norm);
+    }
+
+    private static Op parseOp(String spec, String token) {
+        Matcher m = OP.matcher(token);
+        boolean sized = m.matches() && !m.group(1).equals("flip");
+        if (!m.matches() || sized == m.group(2).isEmpty()
+                || (m.group(3) != null && (m.group(1).equals("center") || m.group(1).equals("resize")))) {
+            throw new UserException("augmentation '" + spec + "': unknown op '" + token + "', expected " + GRAMMAR);
+        }
+        int size = sized ? Integer.parseInt(m.group(2)) : 0;
+        double arg = 0;
+        if (m.group(3) != null) {
+            try {
+                arg = Double.parseDouble(m.group(3));
+            } catch (NumberFormatException e) {
+                throw new UserException("augmentation '" + spec + "': bad number in '" + token + "'");
+            }
+        }
+        boolean hasArg = m.group(3) != null;
+        String what = m.group(1);
+        if ((sized && size <= 0) || (what.equals("flip") && (arg < 0 || arg > 1))
+                || (what.equals("rrc") && hasArg && !(arg > 0 && arg <= 1))
+                || (what.equals("crop") && arg != Math.rint(arg))) {
+            throw new UserException("augmentation '" + spec + "': bad value in '" + token + "', expected " + GRAMMAR);
+        }
+        switch (what) {
+            case "crop":
+                return new PadCrop(size, (int) arg);
+            case "flip":
+                return new Flip(hasArg ? arg : 0.5);
+            case "rrc":
+                return new ResizedCrop(size, hasArg ? arg : 0.08);
+            case "center":
+                return new CenterCrop(size);
+            default:
+                return new Resize(size);
+        }
+    }
+
+    /** The seed of the sample at {@code position} of epoch {@code epoch} of a run seeded {@code seed}. */
+    public static long sampleSeed(long seed, int epoch, int position) {
+        return Seeds.mix(seed ^ SEED_DOMAIN, epoch, position);
+    }
+
+    /** The spec as parsed (stripped). */
+    public String spec() {
+        return spec;
+    }
+
+    /** The normalisation applied after the ops. */
+    public Normalization normalization() {
+        return norm;
+    }
+
+    /**
+     * Output shape [C, outH, outW] for input images [C,H,W].
+     *
+     * @throws UserException if an op cannot apply, e.g. center84 on 32x32 images
+     */
+    public int[] outputShape(int channels, int height, int width) {
+        if (!norm.fits(channels)) {
+            throw new UserException("normalisation " + norm + " does not fit " + channels + "-channel images");
+        }
+        int h = height;
+        int w = width;
+        for (Op op : ops) {
+            int[] hw = op.outputSize(h, w);
+            if (hw == null) {
+                throw new UserException("augmentation '" + spec + "': " + op + " cannot apply to " + h + "x" + w
+                        + " images");
+            }
+            h = hw[0];
+            w = hw[1];
+        }
+        return new int[] {channels, h, w};
+    }
+
+    /**
+     * Writes samples k = 0..count-1 (image {@code indices[k]}, seed {@code seeds[k]}) into
+     * {@code out} at {@code k*C*outH*outW}.
+     *
+     * @param out at least count*C*outH*outW floats, [count,C,outH,outW]
+     */
+    public void apply(ImageSet set, int[] indices, long[] seeds, int count, float[] out) {
+        int[] shape = outputShape(set.channels(), set.height(), set.width());
+        new Worker(set, shape[1], shape[2]).run(indices, seeds, count, out);
+    }
+
+    @Override
+    public String toString() {
+        return spec + " (" + norm + ")";
+    }
+
+    /** Per-call scratch: the composed map and tap tables, reused across the samples of a batch. */
+    private final class Worker {
+        final ImageSet set;
+        final int outH;
+        final int outW;
+        final float[] scale;
+        final float[] shift;
+        final int[] x0;
+        final int[] x1;
+        final float[] fx;
+        final boolean[] validX;
+        final int[] y0;
+        final int[] y1;
+        final float[] fy;
+        final boolean[] validY;
+        final int[] inH;
+        final int[] inW;
+        final Geometry g = new Geometry();
+
+        Worker(ImageSet set, int outH, int outW) {
+            this.set = set;
+            this.outH = outH;
+            this.outW = outW;
+            inH = new int[ops.size()];
+            inW = new int[ops.size()];
+            int h = set.height();
+            int w = set.width();
+            for (int i = 0; i < ops.size(); i++) {
+                inH[i] = h;
+                inW[i] = w;
+                int[] hw = ops.get(i).outputSize(h, w);
+                h = hw[0];
+                w = hw[1];
+            }
+            int c = set.channels();
+            scale = new float[c];
+            shift = new float[c];
+            for (int ch = 0; ch < c; ch++) {
+                scale[ch] = 1f / (255f * norm.std(ch));
+                shift[ch] = -norm.mean(ch) / norm.std(ch);
+            }
+            x0 = new int[outW];
+            x1 = new int[outW];
+            fx = new float[outW];
+            validX = new boolean[outW];
+            y0 = new int[outH];
+            y1 = new int[outH];
+            fy = new float[outH];
+            validY = new boolean[outH];
+        }
+
+        void run(int[] indices, long[] seeds, int count, float[] out) {
+            int sampleFloats = set.channels() * outH * outW;
+            for (int k = 0; k < count; k++) {
+                SplittableRandom r = new SplittableRandom(seeds[k]);
+                g.reset();
+                for (int i = 0; i < ops.size(); i++) {
+                    ops.get(i).map(g, inH[i], inW[i], r);
+                }
+                int index = indices[k];
+                byte[] src = set.pixels().chunk(index);
+                int off = set.pixels().offset(index);
+                if (g.isIntegerShift()) {
+                    copyShifted(src, off, out, k * sampleFloats);
+                } else {
+                    sampleBilinear(src, off, out, k * sampleFloats);
+                }
+            }
+        }
+
+        private void copyShifted(byte[] src, int off, float[] out, int o) {
+            int h = set.height();
+            int w = set.width();
+            int sx = (int) g.ax;
+            int bx = (int) g.bx;
+            int sy = (int) g.ay;
+            int by = (int) g.by;
+            for (int c = 0; c < set.channels(); c++) {
+                float sc = scale[c];
+                float sh = shift[c];
+                int plane = off + c * h * w;
+                for (int y = 0; y < outH; y++) {
+                    int yy = sy * y + by;
+                    if (yy < 0 || yy >= h) {
+                        Arrays.fill(out, o, o + outW, sh);
+                        o += outW;
+                        continue;
+                    }
+                    int row = plane + yy * w;
+                    if (sx == 1 && bx >= 0 && bx + outW <= w) {
+                        for (int x = 0, p = row + bx; x < outW; x++, p++) {
+                            out[o++] = (src[p] & 0xFF) * sc + sh;
+                        }
+                    } else {
+                        for (int x = 0; x < outW; x++) {
+                            int xx = sx * x + bx;
+                            out[o++] = xx >= 0 && xx < w ? (src[row + xx] & 0xFF) * sc + sh : sh;
+                        }
+                    }
+                }
+            }
+        }
+
+        private void sampleBilinear(byte[] src, int off, float[] out, int o) {
+            int h = set.height();
+            int w = set.width();
+            taps(g.ax, g.bx, w, x0, x1, fx, validX);
+            taps(g.ay, g.by, h, y0, y1, fy, validY);
+            for (int c = 0; c < set.channels(); c++) {
+                float sc = scale[c];
+                float sh = shift[c];
+                int plane = off + c * h * w;
+                for (int y = 0; y < outH; y++) {
+                    int r0 = plane + y0[y] * w;
+                    int r1 = plane + y1[y] * w;
+                    float wy = fy[y];
+                    for (int x = 0; x < outW; x++) {
+                        if (!validY[y] || !validX[x]) {
+                            out[o++] = sh;
+                            continue;
+                        }
+                        float top = (src[r0 + x0[x]] & 0xFF) * (1 - fx[x]) + (src[r0 + x1[x]] & 0xFF) * fx[x];
+                        float bot = (src[r1 + x0[x]] & 0xFF) * (1 - fx[x]) + (src[r1 + x1[x]] & 0xFF) * fx[x];
+                        out[o++] = (top + (bot - top) * wy) * sc + sh;
+                    }
+                }
+            }
+        }
+
+        /** Bilinear taps of source coordinate a*u + b for u in [0, n), on a size-long axis. */
+        private void taps(double a, double b, int size, int[] lo, int[] hi, float[] frac, boolean[] valid) {
+            for (int u = 0; u < lo.length; u++) {
+                double v = a * u + b;
+                valid[u] = v >= -0.5 - 1e-9 && v <= size - 0.5 + 1e-9;
+                double c = Math.min(Math.max(v, 0), size - 1);
+                int i = (int) Math.floor(c);
+                lo[u] = i;
+                hi[u] = Math.min(i + 1, size - 1);
+                frac[u] = (float) (c - i);
+            }
+        }
+    }
+
+    /** The composed map source = a * output + b per axis; starts as the identity. */
+    static final class Geometry {
+        double ax;
+        double bx;
+        double ay;
+        double by;
+
+        void reset() {
+            ax = 1;
+            bx = 0;
+            ay = 1;
+            by = 0;
+        }
+
+        /** Appends an op whose output u maps to its input a*u + b (per axis). */
+        void then(double oax, double obx, double oay, double oby) {
+            bx += ax * obx;
+            ax *= oax;
+            by += ay * oby;
+            ay *= oay;
+        }
+
+        boolean isIntegerShift() {
+            return Math.abs(ax) == 1 && Math.abs(ay) == 1 && bx == Math.rint(bx) && by == Math.rint(by);
+        }
+    }
+
+    /** One op: output size from input size, and its per-sample output-to-input map. */
+    private interface Op {
+        /** [outH, outW], or null if the op cannot apply to h x w. */
+        int[] outputSize(int h, int w);
+
+        void map(Geometry g, int h, int w, SplittableRandom r);
+    }
+
+    private record PadCrop(int size, int pad) implements Op {
+        public int[] outputSize(int h, int w) {
+            return h + 2 * pad >= size && w + 2 * pad >= size ? new int[] {size, size} : null;
+        }
+
+        public void map(Geometry g, int h, int w, SplittableRandom r) {
+            int top = r.nextInt(h + 2 * pad - size + 1) - pad;
+            int left = r.nextInt(w + 2 * pad - size + 1) - pad;
+            g.then(1, left, 1, top);
+        }
+
+        @Override
+        public String toString() {
+            return "crop" + size + ":" + pad;
+        }
+    }
+
+    private record Flip(double p) implements Op {
+        public int[] outputSize(int h, int w) {
+            return new int[] {h, w};
+        }
+
+        public void map(Geometry g, int h, int w, SplittableRandom r) {
+            if (r.nextDouble() < p) {
+                g.then(-1, w - 1, 1, 0);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "flip:" + p;
+        }
+    }
+
+    private record CenterCrop(int size) implements Op {
+        public int[] outputSize(int h, int w) {
+            return h >= size && w >= size ? new int[] {size, size} : null;
+        }
+
+        public void map(Geometry g, int h, int w, SplittableRandom r) {
+            g.then(1, (w - size) / 2, 1, (h - size) / 2);
+        }
+
+        @Override
+        public String toString() {
+            return "center" + size;
+        }
+    }
+
+    private record Resize(int size) implements Op {
+        public int[] outputSize(int h, int w) {
+            return new int[] {size, size};
+        }
+
+        public void map(Geometry g, int h, int w, SplittableRandom r) {
+            double sx = (double) w / size;
+            double sy = (double) h / size;
+            g.then(sx, 0.5 * sx - 0.5, sy, 0.5 * sy - 0.5);
+        }
+
+        @Override
+        public String toString() {
+            return "resize" + size;
+        }
+    }
+
+    /** torchvision RandomResizedCrop.get_params, then a bilinear resize of the crop to SxS. */
+    private record ResizedCrop(int size, double minScale) implements Op {
+        private static final double LOG_MIN_RATIO = Math.log(3.0 / 4.0);
+        private static final double LOG_MAX_RATIO = Math.log(4.0 / 3.0);
+
+        public int[] outputSize(int h, int w) {
+            return new int[] {size, size};
+        }
+
+        public void map(Geometry g, int h, int w, SplittableRandom r) {
+            double area = (double) h * w;
+            int cw = 0;
+            int ch = 0;
+            int top = 0;
+            int left = 0;
+            boolean found = false;
+            for (int attempt = 0; attempt < 10 && !found; attempt++) {
+                double target = area * (minScale < 1 ? r.nextDouble(minScale, 1.0) : 1.0);
+                double ratio = Math.exp(r.nextDouble(LOG_MIN_RATIO, LOG_MAX_RATIO));
+                cw = (int) Math.round(Math.sqrt(target * ratio));
+                ch = (int) Math.round(Math.sqrt(target / ratio));
+                if (cw > 0 && cw <= w && ch > 0 && ch <= h) {
+                    top = r.nextInt(h - ch + 1);
+                    left = r.nextInt(w - cw + 1);
+                    found = true;
+                }
+            }
+            if (!found) {
+                double inRatio = (double) w / h;
+                if (inRatio < 3.0 / 4.0) {
+                    cw = w;
+                    ch = (int) Math.round(w / (3.0 / 4.0));
+                } else if (inRatio > 4.0 / 3.0) {
+                    ch = h;
+                    cw = (int) Math.round(h * (4.0 / 3.0));
+                } else {
+                    cw = w;
+                    ch = h;
+                }
+                ch = Math.min(ch, h);
+                cw = Math.min(cw, w);
+                top = (h - ch) / 2;
+                left = (w - cw) / 2;
+            }
+            double sx = (double) cw / size;
+            double sy = (double) ch / size;
+            g.then(sx, left + 0.5 * sx - 0.5, sy, top + 0.5 * sy - 0.5);
+        }
+
+        @Override
+        public String toString() {
+            return "rrc" + size + ":" + minScale;
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package cambench.harness.datasets;
+
+import cambench.harness.data.CifarReader;
+import cambench.harness.data.GlyphSet;
+import cambench.harness.data.IdxReader;
+import cambench.harness.data.ImageSet;
+import cambench.results.UserException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Resolves data set specs to loaded train/test splits, decoding each spec once per process.
+ *
+ * <p>Names: {@code fashion-mnist} (IDX files in {@code DATA_ROOT/fashion-mnist} or Debian's
+ * {@code /usr/share/datasets/fashion-mnist}), {@code cifar10} / {@code cifar100} (binary
+ * versions under {@code DATA_ROOT}), {@code glyphs} (rendered from the installed DejaVu fonts).
+ * Options {@code train=N} / {@code test=N} keep the first N images of a split (whole-set
+ * loaders) or set images per class (glyphs).
+ */
+public final class DatasetCatalog {
+    private static final Map<String, DataSplit> CACHE = new ConcurrentHashMap<>();
+
+    private final Path dataRoot;
+
+    /** A catalog reading real data sets below {@code dataRoot} (may be null). */
+    public DatasetCatalog(Path dataRoot) {
+        this.dataRoot = dataRoot;
+    }
+
+    /**
+     * Loads (or returns the cached) split for {@code spec}.
+     *
+     * @throws UserException for an unknown name, a bad option or missing files
+     */
+    public DataSplit load(String spec) {
+        DataSplit cached = CACHE.get(cacheKey(spec));
+        if (cached != null) {
+            return cached;
+        }
+        DataSplit loaded = loadUncached(DatasetSpec.parse(spec));
+        CACHE.put(cacheKey(spec), loaded);
+        return loaded;
+    }
+
+    private String cacheKey(String spec) {
+        return dataRoot + "|" + spec;
+    }
+
+    private DataSplit loadUncached(DatasetSpec spec) {
+        switch (spec.name()) {
+            case "glyphs":
+                return glyphs(spec);
+            case "fashion-mnist":
+                spec.allowOnly(Set.of("train", "test"));
+                Path fm = find("fashion-mnist", IdxReader.FASHION_MNIST_DIR,
+                        "install it with `apt-get install dataset-fashion-mnist` or put the IDX files in"
+                                + " DATA_ROOT/fashion-mnist");
+                return limited(spec, IdxReader.fashionMnist(fm, "train"), IdxReader.fashionMnist(fm, "test"), fm);
+            case "cifar10":
+                spec.allowOnly(Set.of("train", "test"));
+                Path c10 = find("cifar-10-batches-bin", null,
+                        "extract cifar-10-binary.tar.gz under --data-root (folder cifar-10-batches-bin)");
+                return limited(spec, CifarReader.cifar10(c10, "train"), CifarReader.cifar10(c10, "test"), c10);
+            case "cifar100":
+                spec.allowOnly(Set.of("train", "test"));
+                Path c100 = find("cifar-100-binary", null,
+                        "extract cifar-100-binary.tar.gz under --data-root (folder cifar-100-binary)");
+                return limited(spec, CifarReader.cifar100(c100, "train"), CifarReader.cifar100(c100, "test"), c100);
+            default:
+                throw new UserException("unknown data set '" + spec.name()
+                        + "'; known: glyphs, fashion-mnist, cifar10, cifar100");
+        }
+    }
+
+    private Path find(String folder, Path fallback, String hint) {
+        if (dataRoot != null && Files.isDirectory(dataRoot.resolve(folder))) {
+            return dataRoot.resolve(folder);
+        }
+        if (fallback != null && Files.isDirectory(fallback)) {
+            return fallback;
+        }
+        throw new UserException("data set folder '" + folder + "' not found under --data-root "
+                + (dataRoot == null ? "(not set)" : dataRoot) + "; " + hint);
+    }
+
+    private static DataSplit limited(DatasetSpec spec, ImageSet train, ImageSet test, Path source) {
+        ImageSet tr = first(train, spec.integer("train", train.count(), 1));
+        ImageSet te = first(test, spec.integer("test", test.count(), 1));
+        return new DataSplit(tr, te, "none", describe(spec, tr, te, source.toString()));
+    }
+
+    private static ImageSet first(ImageSet set, int n) {
+        if (n >= set.count()) {
+            return set;
+        }
+        int[] idx = new int[n];
+        Arrays.setAll(idx, i -> i);
+        return set.subset(idx);
+    }
+
+    private static DataSplit glyphs(DatasetSpec spec) {
+        spec.allowOnly(Set.of("classes", "train", "test", "size", "channels", "seed", "offset"));
+        int classes = spec.integer("classes", 100, 2);
+        int train = spec.integer("train", 50, 1);
+        int test = spec.integer("test", 20, 1);
+        int size = spec.integer("size", 32, 8);
+        int channels = spec.integer("channels", 1, 1);
+        int offset = spec.integer("offset", 0, 0);
+        long seed = spec.integer("seed", 7, 0);
+        if (channels != 1 && channels != 3) {
+            throw new UserException("data set 'glyphs': channels must be 1 or 3, got " + channels);
+        }
+        if (offset + classes > GlyphSet.classCount()) {
+            throw new UserException("data set 'glyphs': offset + classes must be <= " + GlyphSet.classCount()
+                    + ", got " + (offset + classes));
+        }
+        ImageSet all = GlyphSet.render(classes, train + test, size, channels, seed, offset);
+        int per = train + test;
+        int[] tr = new int[classes * train];
+        int[] te = new int[classes * test];
+        for (int c = 0; c < classes; c++) {
+            for (int i = 0; i < train; i++) {
+                tr[c * train + i] = c * per + i;
+            }
+            for (int i = 0; i < test; i++) {
+                te[c * test + i] = c * per + train + i;
+            }
+        }
+        ImageSet trainSet = all.subset(tr);
+        ImageSet testSet = all.subset(te);
+        return new DataSplit(trainSet, testSet, "none", describe(spec, trainSet, testSet, "rendered DejaVu glyphs"));
+    }
+
+    private static Map<String, String> describe(DatasetSpec spec, ImageSet train, ImageSet test, String source) {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("spec", spec.name() + (spec.options().isEmpty() ? "" : ":" + spec.options()));
+        d.put("source", source);
+        d.put("classes", Integer.toString(train.classCount()));
+        d.put("train_images", Integer.toString(train.count()));
+        d.put("test_images", Integer.toString(test.count()));
+        d.put("image_shape", train.channels() + "x" + train.height() + "x" + train.width());
+        return d;
+    }
+}

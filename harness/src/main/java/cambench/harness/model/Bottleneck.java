@@ -1,0 +1,41 @@
+package cambench.harness.model;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * A post-activation bottleneck block: conv1x1-BN-ReLU, conv3x3 (stride, groups)-BN-ReLU,
+ * conv1x1-BN, plus the shortcut, then ReLU. The shortcut is a 1x1 conv + BN projection when
+ * stride or width change. The stride sits on the 3x3 conv (torchvision's "ResNet v1.5"); with
+ * groups &gt; 1 it is the ResNeXt block (Xie et al. 2017, Fig. 3(c)). Names follow torchvision.
+ */
+final class Bottleneck implements Block {
+    private final ConvBn reduce;
+    private final ConvBn conv;
+    private final ConvBn expand;
+    private final ConvBn projection;
+
+    /**
+     * Creates the block.
+     *
+     * @param in input channels
+     * @param width channels of the 3x3 conv
+     * @param out output channels
+     * @param stride stride of the 3x3 conv and of the projection
+     * @param groups groups of the 3x3 conv (the cardinality)
+     */
+    Bottleneck(ParameterStore store, String name, int in, int width, int out, int stride, int groups) {
+        reduce = new ConvBn(store, name + ".conv1", name + ".bn1", in, width, 1, 1, true);
+        conv = new ConvBn(store, name + ".conv2", name + ".bn2", width, width, 3, stride, groups, false, true);
+        expand = new ConvBn(store, name + ".conv3", name + ".bn3", width, out, 1, 1, false);
+        projection = (stride != 1 || in != out)
+                ? new ConvBn(store, name + ".downsample.0", name + ".downsample.1", in, out, 1, stride, false)
+                : null;
+    }
+
+    @Override
+    public NDArray forward(NDArray x, boolean training) {
+        NDArray h = expand.forward(conv.forward(reduce.forward(x, training), training), training);
+        NDArray shortcut = projection == null ? x : projection.forward(x, training);
+        return Ops.relu(h.add(shortcut));
+    }
+}

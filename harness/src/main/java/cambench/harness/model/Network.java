@@ -1,0 +1,68 @@
+package cambench.harness.model;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * A backbone, global average pooling and a classifier head, with the parameters of both.
+ *
+ * <p>Closing the network frees all of its parameters.
+ */
+public final class Network implements AutoCloseable {
+    private final String name;
+    private final ParameterStore store;
+    private final Backbone backbone;
+    private final ClassifierHead head;
+    private final int classes;
+
+    /** Assembles a network; the head must be built on {@code backbone.featureChannels()}. */
+    public Network(String name, ParameterStore store, Backbone backbone, ClassifierHead head, int classes) {
+        this.name = name;
+        this.store = store;
+        this.backbone = backbone;
+        this.head = head;
+        this.classes = classes;
+    }
+
+    /** Registry name of the architecture, e.g. {@code resnet56}. */
+    public String name() {
+        return name;
+    }
+
+    /** Parameters and buffers. */
+    public ParameterStore store() {
+        return store;
+    }
+
+    /** The feature extractor. */
+    public Backbone backbone() {
+        return backbone;
+    }
+
+    /** The classifier head. */
+    public ClassifierHead head() {
+        return head;
+    }
+
+    /** Number of classes K. */
+    public int classes() {
+        return classes;
+    }
+
+    /** Runs images [N, Cin, H, W] through backbone, pooling and head. */
+    public NetworkOutput forward(NDArray x, boolean training) {
+        BackboneOutput b = backbone.forward(x, training);
+        NDArray pooled = globalAveragePool(b.features());
+        return new NetworkOutput(b.stages(), b.features(), pooled, head.logits(pooled));
+    }
+
+    /** Mean over the spatial axes: [N, C, H, W] to [N, C]. */
+    public static NDArray globalAveragePool(NDArray f) {
+        ai.djl.ndarray.types.Shape s = f.getShape();
+        return f.reshape(s.get(0), s.get(1), -1).mean(new int[] {2});
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}

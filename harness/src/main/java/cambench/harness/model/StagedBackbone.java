@@ -1,0 +1,53 @@
+package cambench.harness.model;
+
+import ai.djl.ndarray.NDArray;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A backbone made of a stem, stages of blocks and a tail: {@code features = tail(stages(stem(x)))}.
+ *
+ * <p>The stage outputs are what the last block of each stage returns; the tail turns the last of
+ * them into the post-activation feature map (the final BN + ReLU of pre-activation nets, the
+ * 1x1 conv of MobileNetV2, or nothing).
+ */
+final class StagedBackbone implements Backbone {
+    private final Block stem;
+    private final List<List<Block>> stages;
+    private final Block tail;
+    private final int channels;
+
+    /**
+     * Assembles the backbone.
+     *
+     * @param stem first unit, applied to the images
+     * @param stages blocks of each stage, shallow to deep
+     * @param tail unit from the last stage output to the feature map
+     * @param channels channels of the feature map
+     */
+    StagedBackbone(Block stem, List<List<Block>> stages, Block tail, int channels) {
+        this.stem = stem;
+        this.stages = List.copyOf(stages);
+        this.tail = tail;
+        this.channels = channels;
+    }
+
+    @Override
+    public int featureChannels() {
+        return channels;
+    }
+
+    @Override
+    public BackboneOutput forward(NDArray x, boolean training) {
+        NDArray h = stem.forward(x, training);
+        List<NDArray> outs = new ArrayList<>(stages.size());
+        for (List<Block> stage : stages) {
+            for (Block block : stage) {
+                h = block.forward(h, training);
+            }
+            outs.add(h);
+        }
+        return new BackboneOutput(outs, tail.forward(h, training));
+    }
+}

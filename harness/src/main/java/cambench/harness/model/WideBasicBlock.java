@@ -1,0 +1,35 @@
+package cambench.harness.model;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * The pre-activation basic block of Wide ResNets: BN-ReLU-conv3x3-BN-ReLU-(dropout)-conv3x3, plus
+ * the shortcut: the input itself when widths match, else a 1x1 conv (no BN) of the pre-activated
+ * input (Zagoruyko and Komodakis 2016, Fig. 1(d); the layout of the authors' PyTorch code).
+ */
+final class WideBasicBlock implements Block {
+    private final BnRelu pre;
+    private final Conv2d conv1;
+    private final BnRelu mid;
+    private final Conv2d conv2;
+    private final Conv2d shortcut;
+    private final double dropout;
+
+    WideBasicBlock(ParameterStore store, String name, int in, int out, int stride, double dropout) {
+        this.pre = new BnRelu(store, name + ".bn1", in);
+        this.conv1 = new Conv2d(store, name + ".conv1", in, out, 3, stride, 1);
+        this.mid = new BnRelu(store, name + ".bn2", out);
+        this.conv2 = new Conv2d(store, name + ".conv2", out, out, 3, 1, 1);
+        this.shortcut = (in == out && stride == 1) ? null
+                : new Conv2d(store, name + ".convShortcut", in, out, 1, stride, 0);
+        this.dropout = dropout;
+    }
+
+    @Override
+    public NDArray forward(NDArray x, boolean training) {
+        NDArray a = pre.forward(x, training);
+        NDArray h = mid.forward(conv1.forward(a), training);
+        h = conv2.forward(Ops.dropout(h, dropout, training));
+        return h.add(shortcut == null ? x : shortcut.forward(a));
+    }
+}

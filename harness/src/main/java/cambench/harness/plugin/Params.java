@@ -1,0 +1,120 @@
+package cambench.harness.plugin;
+
+import cambench.results.UserException;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The frozen parameter values of one objective: defaults merged with overrides, unknown keys
+ * rejected, required keys checked. Values are kept as text and parsed on access, so a run record
+ * holds exactly what the user gave.
+ */
+public final class Params {
+    private final String owner;
+    private final Map<String, String> values;
+
+    private Params(String owner, Map<String, String> values) {
+        this.owner = owner;
+        this.values = Collections.unmodifiableMap(new TreeMap<>(values));
+    }
+
+    /**
+     * Merges {@code overrides} into the defaults of {@code specs}.
+     *
+     * @param owner objective name, for messages
+     * @throws UserException for an unknown key (listing the known ones) or a missing required one
+     */
+    public static Params resolve(String owner, List<ParamSpec> specs, Map<String, String> overrides) {
+        Map<String, String> merged = new TreeMap<>();
+        for (ParamSpec s : specs) {
+            if (s.defaultValue() != null) {
+                merged.put(s.name(), s.defaultValue());
+            }
+        }
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            boolean known = specs.stream().anyMatch(s -> s.name().equals(e.getKey()));
+            if (!known) {
+                throw new UserException("unknown parameter '" + owner + "." + e.getKey() + "'; " + owner
+                        + " accepts: " + names(specs));
+            }
+            merged.put(e.getKey(), e.getValue());
+        }
+        for (ParamSpec s : specs) {
+            if (!merged.containsKey(s.name())) {
+                throw new UserException("parameter '" + owner + "." + s.name() + "' is required (no default): "
+                        + s.description());
+            }
+        }
+        return new Params(owner, merged);
+    }
+
+    private static String names(List<ParamSpec> specs) {
+        if (specs.isEmpty()) {
+            return "no parameters";
+        }
+        StringBuilder b = new StringBuilder();
+        for (ParamSpec s : specs) {
+            b.append(b.length() == 0 ? "" : ", ").append(s.name());
+        }
+        return b.toString();
+    }
+
+    /** All values as text, sorted by key (what goes into a run record). */
+    public Map<String, String> asMap() {
+        return values;
+    }
+
+    /** The raw text of a parameter. */
+    public String string(String key) {
+        String v = values.get(key);
+        if (v == null) {
+            throw new IllegalArgumentException(owner + " has no parameter " + key);
+        }
+        return v;
+    }
+
+    /** A finite number. */
+    public double number(String key) {
+        String v = string(key);
+        try {
+            double d = Double.parseDouble(v);
+            if (!Double.isFinite(d)) {
+                throw new NumberFormatException();
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw new UserException("parameter '" + owner + "." + key + "' must be a number, got '" + v + "'");
+        }
+    }
+
+    /** A number that must be >= {@code min}. */
+    public double atLeast(String key, double min) {
+        double d = number(key);
+        if (d < min) {
+            throw new UserException("parameter '" + owner + "." + key + "' must be >= " + min + ", got " + d);
+        }
+        return d;
+    }
+
+    /** A whole number >= {@code min}. */
+    public int integer(String key, int min) {
+        double d = number(key);
+        if (d != Math.rint(d) || d < min || d > Integer.MAX_VALUE) {
+            throw new UserException("parameter '" + owner + "." + key + "' must be a whole number >= " + min
+                    + ", got " + string(key));
+        }
+        return (int) d;
+    }
+
+    /** {@code true} or {@code false}. */
+    public boolean flag(String key) {
+        String v = string(key).toLowerCase(java.util.Locale.ROOT);
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new UserException("parameter '" + owner + "." + key + "' must be true or false, got '" + v + "'");
+        }
+        return Boolean.parseBoolean(v);
+    }
+}

@@ -1,0 +1,63 @@
+package cambench.harness.run;
+
+import cambench.results.record.Cell;
+import cambench.results.record.RunRecord;
+import cambench.results.store.RunStore;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Runs cells idempotently: a cell with a record is skipped, an unfinished one resumes from its
+ * checkpoint (inside the protocol), a finished one's record is written atomically.
+ */
+public final class CellRunner {
+    private final Protocols protocols;
+    private final RunContext context;
+
+    /** Creates a runner. */
+    public CellRunner(Protocols protocols, RunContext context) {
+        this.protocols = protocols;
+        this.context = context;
+    }
+
+    /**
+     * Runs every cell of {@code cells} that has no record yet.
+     *
+     * @return how many cells were run now (the rest were already done)
+     */
+    public int runAll(List<Cell> cells) {
+        int ran = 0;
+        long start = System.nanoTime();
+        for (int i = 0; i < cells.size(); i++) {
+            if (runOne(cells.get(i), i, cells.size())) {
+                ran++;
+            }
+        }
+        context.log().printf(Locale.ROOT, "%d cell(s) run, %d already done, %.1f s%n", ran, cells.size() - ran,
+                (System.nanoTime() - start) / 1e9);
+        return ran;
+    }
+
+    /**
+     * Runs one cell unless its record exists.
+     *
+     * @param index position in the plan (for progress)
+     * @param total plan size
+     * @return whether it ran
+     */
+    public boolean runOne(Cell cell, int index, int total) {
+        RunStore store = context.store();
+        String title = String.format(Locale.ROOT, "[%d/%d] %s %s %s %s s%d", index + 1, total, cell.protocol(),
+                cell.dataset(), cell.model(), cell.objective(), cell.seed());
+        if (store.find(cell).isPresent()) {
+            context.log().println(title + " | done (record exists)");
+            return false;
+        }
+        RunRecord record = protocols.get(cell.protocol()).run(cell, context.withTitle(title));
+        store.save(record);
+        context.log().printf(Locale.ROOT, "%s | finished: top-1 error %.2f%% (%.1f s)%n", title,
+                record.metrics().getOrDefault("top1_error", Double.NaN), record.wallSeconds());
+        return true;
+    }
+}

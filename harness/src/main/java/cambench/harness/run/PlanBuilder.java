@@ -1,0 +1,88 @@
+package cambench.harness.run;
+
+import cambench.harness.plugin.Objectives;
+import cambench.harness.plugin.Params;
+import cambench.results.UserException;
+import cambench.results.plan.Plan;
+import cambench.results.plan.Preset;
+import cambench.results.plan.TableSpec;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the plan of a {@code reproduce} run: the preset's tables (optionally a subset), rows
+ * added for extra objectives, parameter overrides and the seed count.
+ */
+public final class PlanBuilder {
+    private final PlanResources resources;
+    private final Objectives objectives;
+
+    /** Creates a builder over the shipped resources and an objective registry. */
+    public PlanBuilder(PlanResources resources, Objectives objectives) {
+        this.resources = resources;
+        this.objectives = objectives;
+    }
+
+    /**
+     * Builds the plan.
+     *
+     * @param presetName preset name
+     * @param tableNumbers table numbers or ids to keep (empty: all of the preset's)
+     * @param seeds seed count (null: the preset's)
+     * @param extraObjectives objectives added as rows to every table (names, without '+')
+     * @param paramOverrides {@code objective.param -> value}
+     */
+    public Plan build(String presetName, List<String> tableNumbers, Integer seeds, List<String> extraObjectives,
+            Map<String, String> paramOverrides) {
+        Preset preset = resources.preset(presetName);
+        if (seeds != null && seeds < 1) {
+            throw new UserException("--seeds must be >= 1, got " + seeds);
+        }
+        Map<String, String> params = new LinkedHashMap<>(preset.params());
+        paramOverrides.forEach((k, v) -> {
+            if (!k.contains(".")) {
+                throw new UserException("--param " + k + "=" + v + ": expected objective.param=value, e.g. cam.alpha=2");
+            }
+            objectives.provider(k.substring(0, k.indexOf('.')));
+            params.put(k, v);
+        });
+        List<String> ids = preset.tables();
+        if (!tableNumbers.isEmpty()) {
+            ids = new ArrayList<>();
+            for (String t : tableNumbers) {
+                String id = t.startsWith("table") ? t : "table" + t;
+                if (!preset.tables().contains(id)) {
+                    throw new UserException("--tables " + t + ": preset '" + presetName + "' has "
+                            + String.join(", ", preset.tables()));
+                }
+                ids.add(id);
+            }
+        }
+        List<TableSpec> tables = new ArrayList<>();
+        for (String id : ids) {
+            tables.add(withRows(resources.table(id), extraObjectives));
+        }
+        Preset effective = new Preset(preset.name(), preset.description(), seeds == null ? preset.seeds() : seeds,
+                ids, preset.datasets(), preset.models(), preset.recipe(), params);
+        return Plan.of(effective, tables, (objective, overrides) ->
+                Params.resolve(objective, objectives.provider(objective).parameters(), overrides).asMap());
+    }
+
+    private TableSpec withRows(TableSpec t, List<String> extra) {
+        if (extra.isEmpty()) {
+            return t;
+        }
+        List<TableSpec.Row> rows = new ArrayList<>(t.rows());
+        for (String name : extra) {
+            objectives.provider(name);
+            if (rows.stream().noneMatch(r -> r.id().equals(name))) {
+                rows.add(new TableSpec.Row(name, name + " (added)", name, Map.of(), null));
+            }
+        }
+        return new TableSpec(t.id(), t.title(), t.source(), t.protocol(), t.metric(), t.metricLabel(),
+                t.lowerIsBetter(), t.baselineRow(), t.recipe(), t.recipeNote(), t.columns(), rows);
+    }
+}

@@ -1,0 +1,32 @@
+package cambench.harness.run;
+
+import cambench.results.UserException;
+
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+
+/** The protocol registry (ServiceLoader), by name. */
+public final class Protocols {
+    private final Map<String, Protocol> byName = new TreeMap<>();
+
+    /** Loads every protocol visible to {@code loader}. */
+    public Protocols(ClassLoader loader) {
+        for (Protocol p : ServiceLoader.load(Protocol.class, loader)) {
+            byName.putIfAbsent(p.name(), p);
+        }
+    }
+
+    /**
+     * The protocol named {@code name}.
+     *
+     * @throws UserException listing the known names
+     */
+    public Protocol get(String name) {
+        Protocol p = byName.get(name);
+        if (p == null) {
+            throw new UserException("unknown protocol '" + name + "'; known: " + String.join(", ", byName.keySet()));
+        }
+        return p;
+    }
+}

@@ -1,0 +1,221 @@
+package cambench.harness.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import cambench.harness.data.Batch;
+import cambench.harness.data.BatchLoader;
+import cambench.harness.model.Network;
+import cambench.harness.model.NetworkOutput;
+import cambench.harness.plugin.LossTerms;
+import cambench.harness.plugin.Objective;
+import cambench.harness.plugin.Progress;
+import cambench.harness.plugin.StepOutputs;
+import cambench.results.record.EpochMetrics;
+import cambench.results.record.Recipe;
+import cambench.results.store.RunStore;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The training loop: SGD over epochs with the recipe's schedule, any objective, per-epoch test
+ * evaluation, an atomic checkpoint after every epoch and resume from it.
+ *
+ * <p>Each step runs in its own native-memory scope; only Java numbers leave it. Everything random
+ * is derived from the seed and the epoch (data order, augmentation, PyTorch's generator for
+ * dropout), so a resumed run continues exactly as an uninterrupted one, and the same seed and
+ * thread count give identical numbers on CPU.
+ */
+public final class Trainer {
+    private final Network network;
+    private final Objective objective;
+    private final Recipe recipe;
+    private final BatchLoader train;
+    private final BatchLoader test;
+    private final long seed;
+    private final NDManager manager;
+    private final ProgressLine progress;
+    private final Sgd sgd;
+
+    /**
+     * Prepares a run.
+     *
+     * @param network the network (its manager's device is used)
+     * @param objective the objective
+     * @param recipe optimisation recipe
+     * @param train shuffled, augmented training batches
+     * @param test evaluation batches (index order, test transform)
+     * @param seed run seed
+     * @param progress where progress goes
+     */
+    public Trainer(Network network, Objective objective, Recipe recipe, BatchLoader train, BatchLoader test,
+            long seed, ProgressLine progress) {
+        this.network = network;
+        this.objective = objective;
+        this.recipe = recipe;
+        this.train = train;
+        this.test = test;
+        this.seed = seed;
+        this.manager = network.store().manager();
+        this.progress = progress;
+        this.sgd = new Sgd(network.store().parameters(), manager, recipe.momentum(), recipe.nesterov(),
+                recipe.weightDecay());
+    }
+
+    /**
+     * Trains to the end, resuming from {@code checkpoint} when it exists, and saving it after
+     * every epoch.
+     *
+     * @param checkpoint checkpoint file (may not exist yet)
+     */
+    public TrainResult run(Path checkpoint) {
+        TrainerState state = new TrainerState(0, 0, List.of(), 0);
+        try {
+            if (Files.exists(checkpoint)) {
+                state = RunStore.json().readValue(Checkpoint.load(checkpoint, checkpointArrays()), TrainerState.class);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read checkpoint " + checkpoint, e);
+        }
+        int resumedFrom = state.epochsDone();
+        List<EpochMetrics> history = new ArrayList<>(state.history());
+        long iteration = state.iteration();
+        double seconds = state.seconds();
+        for (int epoch = state.epochsDone(); epoch < recipe.epochs(); epoch++) {
+            long start = System.nanoTime();
+            Engine.getEngine("PyTorch").setRandomSeed((int) (seed * 100_003 + epoch));
+            List<Double> accs = history.stream().map(EpochMetrics::trainAccuracy).toList();
+            EpochMetrics m = trainEpoch(epoch, iteration, accs, start, seconds);
+            iteration += train.batchesPerEpoch();
+            Evaluation eval = evaluate();
+            double epochSeconds = (System.nanoTime() - start) / 1e9;
+            seconds += epochSeconds;
+            m = new EpochMetrics(epoch + 1, m.lr(), m.trainLoss(), m.terms(), m.trainAccuracy(), eval.top1Error(),
+                    eval.top5Error(), epochSeconds);
+            history.add(m);
+            double eta = (seconds - state.seconds()) / (epoch + 1 - resumedFrom) * (recipe.epochs() - epoch - 1);
+            progress.epochDone(epoch + 1, recipe.epochs(), m.trainLoss(), m.trainAccuracy(), m.testTop1Error(),
+                    epochSeconds, eta);
+            try {
+                Checkpoint.save(checkpoint, checkpointArrays(), RunStore.json().writeValueAsString(
+                        new TrainerState(epoch + 1, iteration, history, seconds)));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write checkpoint " + checkpoint, e);
+            }
+        }
+        EpochMetrics last = history.get(history.size() - 1);
+        return new TrainResult(history, last.testTop1Error(), last.testTop5Error(), seconds, resumedFrom);
+    }
+
+    private EpochMetrics trainEpoch(int epoch, long iterationBefore, List<Double> accs, long start,
+            double secondsBefore) {
+        double lr = recipe.lrAt(epoch);
+        Evaluation acc = new Evaluation();
+        Map<String, Double> termSums = new LinkedHashMap<>();
+        double lossSum = 0;
+        int steps = 0;
+        long iteration = iterationBefore;
+        int total = train.batchesPerEpoch();
+        try (BatchLoader.Epoch batches = train.epoch(epoch)) {
+            while (batches.hasNext()) {
+                Batch b = batches.next();
+                iteration++;
+                Progress p = new Progress(epoch, iteration, recipe.epochs(), accs);
+                try (NDManager step = manager.newSubManager()) {
+                    StepResult r = step(step, b, p, lr);
+                    acc.add(r.logits(), b.y(), b.size());
+                    lossSum += r.loss();
+                    r.terms().forEach((k, v) -> termSums.merge(k, v, Double::sum));
+                }
+                steps++;
+                double elapsed = (System.nanoTime() - start) / 1e9;
+                double rate = acc.seen() / Math.max(elapsed, 1e-9);
+                double eta = elapsed / steps * (total - steps)
+                        + elapsed / steps * total * (recipe.epochs() - epoch - 1);
+                progress.step(epoch + 1, recipe.epochs(), steps, total, lossSum / steps, rate, eta);
+            }
+        }
+        Map<String, Double> termMeans = new LinkedHashMap<>();
+        int n = Math.max(steps, 1);
+        termSums.forEach((k, v) -> termMeans.put(k, v / n));
+        return new EpochMetrics(epoch + 1, lr, lossSum / n, termMeans, acc.accuracy(), Double.NaN, Double.NaN, 0);
+    }
+
+    private record StepResult(double loss, Map<String, Double> terms, float[] logits) {
+    }
+
+    private StepResult step(NDManager step, Batch b, Progress progress, double lr) {
+        NDArray x = input(step, b);
+        NDArray y = labels(step, b);
+        StepOutputs out;
+        Map<String, Double> terms = new LinkedHashMap<>();
+        double loss;
+        float[] logits;
+        try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+            NetworkOutput o = network.forward(x, true);
+            out = new StepOutputs(o.features(), o.pooled(), o.logits(), network.head().camWeight(),
+                    network.head().bias(), y, o.stages(), progress, Optional.empty());
+            LossTerms lt = objective.terms(out);
+            NDArray totalLoss = lt.total();
+            gc.backward(totalLoss);
+            loss = totalLoss.getFloat();
+            lt.asMap().forEach((k, v) -> terms.put(k, (double) v.getFloat()));
+            logits = o.logits().toFloatArray();
+        }
+        if (!Double.isFinite(loss)) {
+            throw new IllegalStateException("training diverged: loss " + loss + " at iteration " + progress.iteration()
+                    + "; lower the learning rate");
+        }
+        sgd.step(lr, step);
+        objective.afterStep(out);
+        return new StepResult(loss, terms, logits);
+    }
+
+    /** Evaluates the current network on the test batches (eval mode, no gradient). */
+    Evaluation evaluate() {
+        Evaluation eval = new Evaluation();
+        try (BatchLoader.Epoch batches = test.epoch(0)) {
+            while (batches.hasNext()) {
+                Batch b = batches.next();
+                try (NDManager step = manager.newSubManager()) {
+                    NetworkOutput o = network.forward(input(step, b), false);
+                    eval.add(o.logits().toFloatArray(), b.y(), b.size());
+                }
+            }
+        }
+        return eval;
+    }
+
+    private static NDArray input(NDManager m, Batch b) {
+        int floats = b.size() * b.sampleFloats();
+        float[] data = floats == b.x().length ? b.x() : java.util.Arrays.copyOf(b.x(), floats);
+        return m.create(data, new Shape(b.size(), b.channels(), b.height(), b.width()));
+    }
+
+    private static NDArray labels(NDManager m, Batch b) {
+        long[] y = new long[b.size()];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = b.y()[i];
+        }
+        return m.create(y);
+    }
+
+    private Map<String, NDArray> checkpointArrays() {
+        Map<String, NDArray> arrays = new LinkedHashMap<>();
+        arrays.putAll(network.store().parameters());
+        arrays.putAll(network.store().buffers());
+        arrays.putAll(sgd.state());
+        objective.state().forEach((k, v) -> arrays.put("objective." + k, v));
+        return arrays;
+    }
+}

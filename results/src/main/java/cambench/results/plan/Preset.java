@@ -1,0 +1,74 @@
+package cambench.results.plan;
+
+import cambench.results.record.Recipe;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A named scale of reproduction (smoke, quick, cpu, paper): which tables, how many seeds, and
+ * what replaces the paper's data sets, models and recipe. Loaded from
+ * {@code cambench/presets/NAME.json}; the substitutions are printed in every table header.
+ *
+ * @param name preset name
+ * @param description one line
+ * @param seeds number of seeds (1..seeds)
+ * @param tables table ids this preset reproduces
+ * @param datasets paper data set to the data set actually used (absent: used as is)
+ * @param models paper model to the model actually used (absent: as is)
+ * @param recipe recipe fields that replace the table's (epochs, batch_size, ...)
+ * @param params objective parameter overrides, {@code objective.param -> value}
+ */
+public record Preset(String name, String description, int seeds, List<String> tables,
+        Map<String, String> datasets, Map<String, String> models,
+        @JsonProperty("recipe") Map<String, Object> recipe, Map<String, String> params) {
+
+    /** Defaults for optional fields. */
+    public Preset {
+        datasets = datasets == null ? Map.of() : Map.copyOf(datasets);
+        models = models == null ? Map.of() : Map.copyOf(models);
+        recipe = recipe == null ? Map.of() : Map.copyOf(recipe);
+        params = params == null ? Map.of() : Map.copyOf(params);
+        tables = tables == null ? List.of() : List.copyOf(tables);
+    }
+
+    /** The data set that stands in for {@code paperDataset}. */
+    public String dataset(String paperDataset) {
+        return datasets.getOrDefault(paperDataset, paperDataset);
+    }
+
+    /** The model that stands in for {@code paperModel}. */
+    public String model(String paperModel) {
+        return models.getOrDefault(paperModel, paperModel);
+    }
+
+    /** {@code base} with this preset's recipe fields applied. */
+    public Recipe recipe(Recipe base) {
+        Map<String, Object> r = recipe;
+        return new Recipe(
+                num(r, "epochs", base.epochs()).intValue(),
+                num(r, "batch_size", base.batchSize()).intValue(),
+                num(r, "lr", base.lr()).doubleValue(),
+                num(r, "momentum", base.momentum()).doubleValue(),
+                r.containsKey("nesterov") ? Boolean.parseBoolean(String.valueOf(r.get("nesterov"))) : base.nesterov(),
+                num(r, "weight_decay", base.weightDecay()).doubleValue(),
+                r.containsKey("schedule") ? String.valueOf(r.get("schedule")) : base.schedule(),
+                r.containsKey("augment") ? String.valueOf(r.get("augment")) : base.augment());
+    }
+
+    private static Number num(Map<String, Object> r, String key, Number fallback) {
+        Object v = r.get(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (v instanceof Number n) {
+            return n;
+        }
+        try {
+            return Double.parseDouble(v.toString());
+        } catch (NumberFormatException e) {
+            throw new cambench.results.UserException("preset recipe." + key + ": expected a number, got '" + v + "'");
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package cambench.results.plan;
+
+import cambench.results.record.Recipe;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A paper table as data: its rows (objectives), columns (data set x model), metric, recipe and
+ * the paper's reference numbers. Loaded from {@code cambench/tables/*.json} resources.
+ *
+ * @param id e.g. {@code table3}
+ * @param title caption
+ * @param source where the reference numbers come from
+ * @param protocol protocol that produces the cells
+ * @param metric metric name in run records, e.g. {@code top1_error}
+ * @param metricLabel human label, e.g. {@code top-1 error (%)}
+ * @param lowerIsBetter whether smaller is better (errors)
+ * @param baselineRow id of the row every gain is measured against
+ * @param recipe the paper's recipe for every column (columns may override)
+ * @param recipeNote what the recipe follows and what was assumed
+ * @param columns the columns
+ * @param rows the rows
+ */
+public record TableSpec(String id, String title, String source, String protocol, String metric,
+        @JsonProperty("metric_label") String metricLabel,
+        @JsonProperty("lower_is_better") boolean lowerIsBetter,
+        @JsonProperty("baseline_row") String baselineRow,
+        Recipe recipe,
+        @JsonProperty("recipe_note") String recipeNote,
+        List<Column> columns, List<Row> rows) {
+
+    /**
+     * One column.
+     *
+     * @param id stable id
+     * @param label header text, e.g. {@code CIFAR-100 ResNet-110}
+     * @param dataset the paper's data set
+     * @param model the paper's model
+     * @param recipe a column-specific recipe, or null for the table's
+     */
+    public record Column(String id, String label, String dataset, String model, Recipe recipe) {
+    }
+
+    /**
+     * One row.
+     *
+     * @param id stable id (usually the objective name)
+     * @param label row text, e.g. {@code CAM-loss (ours)}
+     * @param objective objective name
+     * @param params objective parameters for this row (on top of the defaults)
+     * @param paper the paper's value per column (null where the paper has none)
+     */
+    public record Row(String id, String label, String objective, Map<String, String> params, List<Double> paper) {
+        /** Defaults for optional fields. */
+        public Row {
+            params = params == null ? Map.of() : Map.copyOf(params);
+            paper = paper == null ? java.util.Collections.emptyList() : java.util.Collections.unmodifiableList(
+                    new java.util.ArrayList<>(paper));
+        }
+
+        /** The paper's value for column {@code i}, or null. */
+        public Double paperValue(int i) {
+            return i < paper.size() ? paper.get(i) : null;
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package cambench.results.record;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One independent unit of work: a protocol applied to (data set, model, objective, parameters,
+ * recipe, seed). Its {@link #key()} is derived from all of these, so a finished cell is never
+ * recomputed and a changed setting is never mistaken for a finished one.
+ *
+ * @param protocol protocol name, e.g. {@code classification}
+ * @param dataset data set spec, e.g. {@code cifar100} or {@code glyphs:classes=20}
+ * @param model architecture name
+ * @param objective objective name
+ * @param params objective parameters as text (sorted)
+ * @param recipe optimisation recipe
+ * @param seed seed of initialisation, data order and augmentation
+ */
+public record Cell(String protocol, String dataset, String model, String objective,
+        Map<String, String> params, Recipe recipe, long seed) {
+    private static final ObjectMapper CANONICAL = new ObjectMapper()
+            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+    /** Copies params into a sorted map. */
+    public Cell {
+        params = Map.copyOf(new TreeMap<>(params));
+    }
+
+    /** A stable 16-hex-digit digest of every field. */
+    public String key() {
+        try {
+            byte[] json = CANONICAL.writeValueAsBytes(new TreeMap<>(Map.of(
+                    "protocol", protocol, "dataset", dataset, "model", model, "objective", objective,
+                    "params", new TreeMap<>(params), "recipe", recipe, "seed", seed)));
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(json);
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A readable, file-system-safe name: {@code protocol-dataset-model-objective-sSEED-KEY}. */
+    public String fileName() {
+        String readable = String.join("-", protocol, dataset, model, objective, "s" + seed);
+        return readable.replaceAll("[^A-Za-z0-9_.+=-]", "_") + "-" + key();
+    }
+}

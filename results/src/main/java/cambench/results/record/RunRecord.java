@@ -1,0 +1,35 @@
+package cambench.results.record;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything about one finished cell; the only source of numbers in reports.
+ *
+ * @param format record format version
+ * @param key the cell key
+ * @param cell the cell (full config, seed)
+ * @param metrics final metrics by name, e.g. {@code top1_error}, {@code top5_error} (in %)
+ * @param epochs per-epoch metrics
+ * @param data what the data sets were (name, sizes, classes, source path)
+ * @param environment versions, host, threads, device, JVM
+ * @param startedAt ISO-8601 start time
+ * @param finishedAt ISO-8601 end time
+ * @param wallSeconds total wall time including resumed parts
+ * @param resumedFromEpoch 0 when run in one go, else the last epoch restored from a checkpoint
+ */
+public record RunRecord(int format, String key, Cell cell, Map<String, Double> metrics,
+        List<EpochMetrics> epochs, Map<String, String> data, Map<String, String> environment,
+        String startedAt, String finishedAt, double wallSeconds, int resumedFromEpoch) {
+    /** The current record format. */
+    public static final int FORMAT = 1;
+
+    /** A final metric. */
+    public double metric(String name) {
+        Double v = metrics.get(name);
+        if (v == null) {
+            throw new IllegalArgumentException("record " + key + " has no metric " + name);
+        }
+        return v;
+    }
+}

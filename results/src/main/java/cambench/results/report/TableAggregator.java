@@ -1,0 +1,99 @@
+package cambench.results.report;
+
+import cambench.results.plan.Plan;
+import cambench.results.plan.PlannedCell;
+import cambench.results.plan.TableSpec;
+import cambench.results.record.RunRecord;
+import cambench.results.stats.PairedDifference;
+import cambench.results.stats.Summary;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Turns a plan and the finished run records into per-cell aggregates: the metric over seeds and
+ * the paired gain of each row over the table's baseline row on matching seeds.
+ */
+public final class TableAggregator {
+    private final Plan plan;
+    private final Map<String, RunRecord> recordsByKey;
+
+    /** Aggregates {@code records} (any order, extra records ignored) for {@code plan}. */
+    public TableAggregator(Plan plan, List<RunRecord> records) {
+        this.plan = plan;
+        this.recordsByKey = new TreeMap<>();
+        for (RunRecord r : records) {
+            recordsByKey.put(r.key(), r);
+        }
+    }
+
+    /** Whether at least one cell of the table has a record. */
+    public boolean hasRecords(TableSpec table) {
+        return plan.cells().stream().anyMatch(p -> p.table().equals(table.id())
+                && recordsByKey.containsKey(p.cell().key()));
+    }
+
+    /** The aggregates of one table, row-major in spec order. */
+    public List<CellResult> aggregate(TableSpec table) {
+        List<CellResult> out = new ArrayList<>();
+        for (TableSpec.Row row : table.rows()) {
+            for (int c = 0; c < table.columns().size(); c++) {
+                TableSpec.Column col = table.columns().get(c);
+                Map<Long, Double> values = values(table, row.id(), col.id());
+                Map<Long, Double> base = values(table, table.baselineRow(), col.id());
+                PlannedCell any = plan.cells().stream()
+                        .filter(p -> p.table().equals(table.id()) && p.row().equals(row.id())
+                                && p.column().equals(col.id()))
+                        .findFirst().orElseThrow();
+                PairedDifference gain = row.id().equals(table.baselineRow()) ? null
+                        : pairedGain(values, base, table.lowerIsBetter());
+                out.add(new CellResult(table.id(), row.id(), col.id(), any.cell().dataset(), any.cell().model(),
+                        Summary.of(toArray(values)), row.paperValue(c), gain));
+            }
+        }
+        return out;
+    }
+
+    private Map<Long, Double> values(TableSpec table, String row, String column) {
+        Map<Long, Double> bySeed = new TreeMap<>();
+        for (PlannedCell p : plan.cells()) {
+            if (p.table().equals(table.id()) && p.row().equals(row) && p.column().equals(column)) {
+                RunRecord r = recordsByKey.get(p.cell().key());
+                if (r != null) {
+                    bySeed.put(p.cell().seed(), r.metric(table.metric()));
+                }
+            }
+        }
+        return bySeed;
+    }
+
+    private static PairedDifference pairedGain(Map<Long, Double> row, Map<Long, Double> base, boolean lowerIsBetter) {
+        List<Double> better = new ArrayList<>();
+        List<Double> worse = new ArrayList<>();
+        for (Map.Entry<Long, Double> e : row.entrySet()) {
+            Double b = base.get(e.getKey());
+            if (b != null) {
+                better.add(lowerIsBetter ? b : e.getValue());
+                worse.add(lowerIsBetter ? e.getValue() : b);
+            }
+        }
+        if (better.isEmpty()) {
+            return null;
+        }
+        return PairedDifference.of(toArray(better), toArray(worse), false);
+    }
+
+    private static double[] toArray(Map<Long, Double> m) {
+        return toArray(new ArrayList<>(m.values()));
+    }
+
+    private static double[] toArray(List<Double> l) {
+        double[] a = new double[l.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = l.get(i);
+        }
+        return a;
+    }
+}
