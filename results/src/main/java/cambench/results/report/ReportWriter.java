@@ -165,7 +165,10 @@ public final class ReportWriter {
     }
 
     private static String num(double v) {
-        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6g", v);
+        if (Double.isNaN(v)) {
+            return "";
+        }
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString();
     }
 
     private static String csvText(String s) {

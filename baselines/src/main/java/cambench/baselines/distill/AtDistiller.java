@@ -1,0 +1,156 @@
+package cambench.baselines.distill;
+
+import ai.djl.ndarray.NDArray;
+import cambench.harness.plugin.CrossEntropy;
+import cambench.harness.plugin.LossTerms;
+import cambench.harness.plugin.Objective;
+import cambench.harness.plugin.ObjectiveContext;
+import cambench.harness.plugin.ObjectiveProvider;
+import cambench.harness.plugin.ParamSpec;
+import cambench.harness.plugin.Params;
+import cambench.harness.plugin.StepOutputs;
+import cambench.harness.plugin.TeacherOutputs;
+import cambench.results.UserException;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Attention transfer (Zagoruyko and Komodakis, ICLR 2017; ../shared/LOSSES.md#distillers):
+ * {@code beta CE + (1 - beta) KL_T(t, s) + gamma * sum_pairs mean_n ||a(f)(n) - a(f_t)(n)||_2},
+ * with {@code a(f)(n) = v / max(||v||_2, 1e-12)}, {@code v = vec(mean_c f[n,c]^2)}.
+ *
+ * <p>Stage pairs: student and teacher stages are aligned from the deepest one backwards, and
+ * every aligned pair with equal H x W contributes; when no pair matches, the step fails with a
+ * {@link UserException}. Without stages, the last feature maps form the only pair.
+ */
+public final class AtDistiller implements Objective {
+    private final double temperature;
+    private final double beta;
+    private final double gamma;
+
+    /**
+     * Creates the distiller.
+     *
+     * @param temperature T > 0
+     * @param beta weight of CE (KL gets 1 - beta)
+     * @param gamma weight of the attention term (>= 0)
+     */
+    public AtDistiller(double temperature, double beta, double gamma) {
+        if (!(temperature > 0) || gamma < 0) {
+            throw new IllegalArgumentException("need T > 0 and gamma >= 0, got " + temperature + ", " + gamma);
+        }
+        this.temperature = temperature;
+        this.beta = beta;
+        this.gamma = gamma;
+    }
+
+    /**
+     * The attention map {@code a(f)}: channel mean of f^2, flattened, L2-normalised per sample.
+     *
+     * @param f [N, C, H, W]
+     * @return [N, H*W]
+     */
+    public static NDArray attention(NDArray f) {
+        NDArray v = f.square().mean(new int[] {1}).reshape(f.getShape().get(0), -1);
+        return Distill.normalize(v, 1);
+    }
+
+    /**
+     * One pair's term {@code mean_n ||a(f)(n) - a(f_t)(n)||_2} (plain L2, not squared).
+     *
+     * @param f student map [N, C, H, W]
+     * @param ft teacher map [N, Ct, H, W] (treated as constant)
+     * @return scalar
+     */
+    public static NDArray atTerm(NDArray f, NDArray ft) {
+        NDArray diff = attention(f).sub(attention(ft.stopGradient()));
+        return Distill.l2Norm(diff, 1).mean();
+    }
+
+    /**
+     * The AT term summed over the stage pairs of equal spatial size, stages aligned from the
+     * deepest.
+     *
+     * @param stages student stages, shallow to deep
+     * @param teacherStages teacher stages, shallow to deep
+     * @return scalar
+     * @throws UserException when no aligned pair has equal H x W
+     */
+    public static NDArray atTerm(List<NDArray> stages, List<NDArray> teacherStages) {
+        List<String> mismatched = new ArrayList<>();
+        NDArray sum = null;
+        int pairs = Math.min(stages.size(), teacherStages.size());
+        for (int i = 1; i <= pairs; i++) {
+            NDArray s = stages.get(stages.size() - i);
+            NDArray t = teacherStages.get(teacherStages.size() - i);
+            if (s.getShape().get(2) != t.getShape().get(2) || s.getShape().get(3) != t.getShape().get(3)) {
+                mismatched.add("student " + Distill.size(s) + " vs teacher " + Distill.size(t));
+                continue;
+            }
+            NDArray term = atTerm(s, t);
+            sum = sum == null ? term : sum.add(term);
+        }
+        if (sum == null) {
+            throw new UserException("at: teacher and student feature maps differ in size (" + String.join(", ",
+                    mismatched) + "); attention transfer needs equal H x W, pick a teacher/student pair whose"
+                    + " stages match");
+        }
+        return sum;
+    }
+
+    @Override
+    public String name() {
+        return "at";
+    }
+
+    @Override
+    public boolean needsTeacher() {
+        return true;
+    }
+
+    @Override
+    public LossTerms terms(StepOutputs out) {
+        TeacherOutputs teacher = Distill.teacher(out, name());
+        LossTerms terms = LossTerms.of("ce", CrossEntropy.of(out.logits(), out.oneHot()).mul((float) beta));
+        terms.add("kd", CrossEntropy.kl(teacher.logits(), out.logits(), temperature).mul((float) (1 - beta)));
+        if (gamma > 0) {
+            List<NDArray> s = out.stages().isEmpty() ? List.of(out.features()) : out.stages();
+            List<NDArray> t = teacher.stages().isEmpty() ? List.of(teacher.features()) : teacher.stages();
+            terms.add("at", atTerm(s, t).mul((float) gamma));
+        }
+        return terms;
+    }
+
+    /** Registers {@code at}. */
+    public static final class Provider implements ObjectiveProvider {
+        @Override
+        public String name() {
+            return "at";
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.DISTILLER;
+        }
+
+        @Override
+        public String description() {
+            return "AT: beta * CE + (1 - beta) * KL_T + gamma * L2 distance of normalised attention maps";
+        }
+
+        @Override
+        public List<ParamSpec> parameters() {
+            return List.of(
+                    ParamSpec.of("T", 4.0, "softmax temperature of the KL term (> 0)"),
+                    ParamSpec.of("beta", 0.5, "weight of CE; the KL term gets 1 - beta"),
+                    ParamSpec.of("gamma", 10.0, "weight of the attention-transfer term (>= 0)"));
+        }
+
+        @Override
+        public Objective create(ObjectiveContext context) {
+            Params p = context.params();
+            return new AtDistiller(KdDistiller.temperature(p, "at"), p.number("beta"), p.atLeast("gamma", 0));
+        }
+    }
+}

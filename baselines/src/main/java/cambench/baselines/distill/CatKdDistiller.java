@@ -1,0 +1,132 @@
+package cambench.baselines.distill;
+
+import ai.djl.ndarray.NDArray;
+import cambench.harness.plugin.CamMaps;
+import cambench.harness.plugin.CrossEntropy;
+import cambench.harness.plugin.LossTerms;
+import cambench.harness.plugin.Objective;
+import cambench.harness.plugin.ObjectiveContext;
+import cambench.harness.plugin.ObjectiveProvider;
+import cambench.harness.plugin.ParamSpec;
+import cambench.harness.plugin.Params;
+import cambench.harness.plugin.StepOutputs;
+import cambench.harness.plugin.TeacherOutputs;
+
+import java.util.List;
+
+/**
+ * Class attention transfer KD (Guo et al., CVPR 2023; ../shared/LOSSES.md#distillers):
+ * {@code CE(s, y) + beta * mean_{n,k,i,j} (P(CAM(n))_k - P(CAM^t(n))_k)^2} over the bias-free CAMs
+ * of all K classes, P adaptive average pooling to R x R (each map from its own size), optionally
+ * L2-normalising every pooled class map. W receives the gradient of the CAT term.
+ */
+public final class CatKdDistiller implements Objective {
+    private final double beta;
+    private final int resolution;
+    private final boolean normalize;
+
+    /**
+     * Creates the distiller.
+     *
+     * @param beta weight of the CAT term (>= 0)
+     * @param resolution R >= 1
+     * @param normalize whether pooled class maps are L2-normalised
+     */
+    public CatKdDistiller(double beta, int resolution, boolean normalize) {
+        if (beta < 0 || resolution < 1) {
+            throw new IllegalArgumentException("need beta >= 0 and R >= 1, got " + beta + ", " + resolution);
+        }
+        this.beta = beta;
+        this.resolution = resolution;
+        this.normalize = normalize;
+    }
+
+    /**
+     * P(CAM): all class maps pooled to R x R, optionally normalised per class map.
+     *
+     * @param f [N, C, H, W]
+     * @param weight [K, C]
+     * @param resolution R
+     * @param normalize divide each [R, R] map by max(||.||_2, 1e-12)
+     * @return [N, K, R, R]
+     */
+    public static NDArray pooledCams(NDArray f, NDArray weight, int resolution, boolean normalize) {
+        NDArray pooled = Distill.adaptiveAvgPool(CamMaps.allCams(f, weight), resolution);
+        if (!normalize) {
+            return pooled;
+        }
+        long[] s = pooled.getShape().getShape();
+        return Distill.normalize(pooled.reshape(s[0], s[1], -1), 2).reshape(pooled.getShape());
+    }
+
+    /**
+     * The CAT term {@code mean_{n,k,i,j} (P(CAM(n))_k - P(CAM^t(n))_k)^2}.
+     *
+     * @param f student map [N, C, H, W]
+     * @param weight student W [K, C] (receives gradient)
+     * @param ft teacher map [N, Ct, Ht, Wt] (constant)
+     * @param teacherWeight W_t [K, Ct] (constant)
+     * @param resolution R
+     * @param normalize see {@link #pooledCams}
+     * @return scalar
+     */
+    public static NDArray catTerm(NDArray f, NDArray weight, NDArray ft, NDArray teacherWeight, int resolution,
+            boolean normalize) {
+        NDArray target = pooledCams(ft.stopGradient(), teacherWeight.stopGradient(), resolution, normalize);
+        return pooledCams(f, weight, resolution, normalize).sub(target).square().mean();
+    }
+
+    @Override
+    public String name() {
+        return "catkd";
+    }
+
+    @Override
+    public boolean needsTeacher() {
+        return true;
+    }
+
+    @Override
+    public LossTerms terms(StepOutputs out) {
+        TeacherOutputs teacher = Distill.teacher(out, name());
+        LossTerms terms = LossTerms.of("ce", CrossEntropy.of(out.logits(), out.oneHot()));
+        if (beta > 0) {
+            terms.add("cat", catTerm(out.features(), out.weight(), teacher.features(), teacher.weight(),
+                    resolution, normalize).mul((float) beta));
+        }
+        return terms;
+    }
+
+    /** Registers {@code catkd}. */
+    public static final class Provider implements ObjectiveProvider {
+        @Override
+        public String name() {
+            return "catkd";
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.DISTILLER;
+        }
+
+        @Override
+        public String description() {
+            return "CAT-KD: CE + beta * MSE of all-class CAMs pooled to R x R (optionally L2-normalised)";
+        }
+
+        @Override
+        public List<ParamSpec> parameters() {
+            return List.of(
+                    ParamSpec.required("beta", "weight of the CAT term, per teacher/student pair (>= 0;"
+                            + " e.g. 0.7 ResNet56->20, 15 ResNet32x4->8x4)"),
+                    ParamSpec.of("R", 2, "side of the pooled CAMs (>= 1)"),
+                    ParamSpec.of("normalize", false, "L2-normalise each pooled class map (true/false)"));
+        }
+
+        @Override
+        public Objective create(ObjectiveContext context) {
+            Params p = context.params();
+            return new CatKdDistiller(p.atLeast("beta", 0), p.integer("R", 1), p.flag("normalize"));
+        }
+    }
+}

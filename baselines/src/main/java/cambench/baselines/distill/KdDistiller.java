@@ -1,0 +1,107 @@
+package cambench.baselines.distill;
+
+import ai.djl.ndarray.NDArray;
+import cambench.harness.plugin.CrossEntropy;
+import cambench.harness.plugin.LossTerms;
+import cambench.harness.plugin.Objective;
+import cambench.harness.plugin.ObjectiveContext;
+import cambench.harness.plugin.ObjectiveProvider;
+import cambench.harness.plugin.ParamSpec;
+import cambench.harness.plugin.Params;
+import cambench.harness.plugin.StepOutputs;
+import cambench.results.UserException;
+
+import java.util.List;
+
+/**
+ * Knowledge distillation (Hinton et al. 2015; ../shared/LOSSES.md#distillers):
+ * {@code (1 - r) CE(s, y) + r KL_T(t, s)}, KL_T scaled by T^2, teacher logits constant.
+ */
+public final class KdDistiller implements Objective {
+    private final double temperature;
+    private final double ratio;
+
+    /**
+     * Creates the distiller.
+     *
+     * @param temperature T > 0
+     * @param ratio weight r of the KL term (CE gets 1 - r)
+     */
+    public KdDistiller(double temperature, double ratio) {
+        if (!(temperature > 0)) {
+            throw new IllegalArgumentException("T must be > 0, got " + temperature);
+        }
+        this.temperature = temperature;
+        this.ratio = ratio;
+    }
+
+    /**
+     * The KL term {@code KL_T(t, s)}.
+     *
+     * @param teacherLogits t [N, K] (treated as constant)
+     * @param logits s [N, K]
+     * @param temperature T > 0
+     * @return scalar
+     */
+    public static NDArray klTerm(NDArray teacherLogits, NDArray logits, double temperature) {
+        return CrossEntropy.kl(teacherLogits, logits, temperature);
+    }
+
+    @Override
+    public String name() {
+        return "kd";
+    }
+
+    @Override
+    public boolean needsTeacher() {
+        return true;
+    }
+
+    @Override
+    public LossTerms terms(StepOutputs out) {
+        NDArray t = Distill.teacher(out, name()).logits();
+        LossTerms terms = LossTerms.of("ce", CrossEntropy.of(out.logits(), out.oneHot()).mul((float) (1 - ratio)));
+        terms.add("kd", klTerm(t, out.logits(), temperature).mul((float) ratio));
+        return terms;
+    }
+
+    /** Registers {@code kd}. */
+    public static final class Provider implements ObjectiveProvider {
+        @Override
+        public String name() {
+            return "kd";
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.DISTILLER;
+        }
+
+        @Override
+        public String description() {
+            return "KD: (1 - r) * CE + r * T^2 * KL(softmax(t/T) || softmax(s/T))";
+        }
+
+        @Override
+        public List<ParamSpec> parameters() {
+            return List.of(
+                    ParamSpec.of("T", 4.0, "softmax temperature (> 0)"),
+                    ParamSpec.of("r", 0.5, "weight of the KL term; CE gets 1 - r"));
+        }
+
+        @Override
+        public Objective create(ObjectiveContext context) {
+            Params p = context.params();
+            return new KdDistiller(temperature(p, "kd"), p.number("r"));
+        }
+    }
+
+    /** Parameter {@code T}, which must be > 0. */
+    static double temperature(Params p, String owner) {
+        double t = p.number("T");
+        if (!(t > 0)) {
+            throw new UserException("parameter '" + owner + ".T' must be > 0, got " + t);
+        }
+        return t;
+    }
+}

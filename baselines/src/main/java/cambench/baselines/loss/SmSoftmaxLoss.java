@@ -1,0 +1,78 @@
+package cambench.baselines.loss;
+
+import ai.djl.ndarray.NDArray;
+import cambench.harness.plugin.CrossEntropy;
+import cambench.harness.plugin.LossTerms;
+import cambench.harness.plugin.Objective;
+import cambench.harness.plugin.ObjectiveContext;
+import cambench.harness.plugin.ObjectiveProvider;
+import cambench.harness.plugin.ParamSpec;
+import cambench.harness.plugin.StepOutputs;
+
+import java.util.List;
+
+/**
+ * Soft-margin softmax (Liang et al., 2017; ../shared/LOSSES.md#smsoftmax): {@code CE(s', y)} with
+ * {@code s'_y = s_y - m} for the target class, all other logits unchanged (bias included).
+ */
+public final class SmSoftmaxLoss implements Objective {
+    private final double margin;
+
+    /**
+     * Creates the loss.
+     *
+     * @param margin additive margin m (>= 0; 0 is plain CE)
+     */
+    public SmSoftmaxLoss(double margin) {
+        if (margin < 0) {
+            throw new IllegalArgumentException("m must be >= 0, got " + margin);
+        }
+        this.margin = margin;
+    }
+
+    /**
+     * The margin logits {@code s' = s - m * onehot(y)}.
+     *
+     * @param logits s [N, K]
+     * @param oneHot labels [N, K]
+     * @param margin m
+     * @return [N, K]
+     */
+    public static NDArray marginLogits(NDArray logits, NDArray oneHot, double margin) {
+        return logits.sub(oneHot.mul((float) margin));
+    }
+
+    @Override
+    public String name() {
+        return "smsoftmax";
+    }
+
+    @Override
+    public LossTerms terms(StepOutputs out) {
+        NDArray oneHot = out.oneHot();
+        return LossTerms.of("smsoftmax", CrossEntropy.of(marginLogits(out.logits(), oneHot, margin), oneHot));
+    }
+
+    /** Registers {@code smsoftmax}. */
+    public static final class Provider implements ObjectiveProvider {
+        @Override
+        public String name() {
+            return "smsoftmax";
+        }
+
+        @Override
+        public String description() {
+            return "soft-margin softmax: CE with the target logit lowered by m";
+        }
+
+        @Override
+        public List<ParamSpec> parameters() {
+            return List.of(ParamSpec.of("m", 0.3, "additive margin subtracted from the target logit"));
+        }
+
+        @Override
+        public Objective create(ObjectiveContext context) {
+            return new SmSoftmaxLoss(context.params().atLeast("m", 0));
+        }
+    }
+}

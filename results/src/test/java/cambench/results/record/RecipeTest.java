@@ -1,0 +1,34 @@
+package cambench.results.record;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cambench.results.UserException;
+import org.junit.jupiter.api.Test;
+
+class RecipeTest {
+    @Test
+    void cosine_startsAtLrAndHalvesMidway() {
+        Recipe r = new Recipe(160, 128, 0.1, 0.9, false, 5e-4, "cosine", "none");
+        assertEquals(0.1, r.lrAt(0), 1e-12);
+        assertEquals(0.05, r.lrAt(80), 1e-12);
+    }
+
+    @Test
+    void multistep_dropsTenfoldAtEachFraction() {
+        Recipe r = new Recipe(100, 128, 0.1, 0.9, false, 5e-4, "multistep:0.5,0.75", "none");
+        assertEquals(0.1, r.lrAt(49), 1e-12);
+        assertEquals(0.01, r.lrAt(50), 1e-12);
+        assertEquals(0.001, r.lrAt(75), 1e-12);
+    }
+
+    @Test
+    void badValues_areUserErrorsNamingTheField() {
+        UserException e = assertThrows(UserException.class,
+                () -> new Recipe(0, 128, 0.1, 0.9, false, 0, "cosine", "none"));
+        assertTrue(e.getMessage().contains("epochs"), e.getMessage());
+        e = assertThrows(UserException.class, () -> new Recipe(1, 128, 0.1, 0.9, false, 0, "linear", "none"));
+        assertTrue(e.getMessage().contains("schedule"), e.getMessage());
+    }
+}

@@ -1,0 +1,76 @@
+package cambench.results.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cambench.results.UserException;
+import cambench.results.record.Cell;
+import cambench.results.record.EpochMetrics;
+import cambench.results.record.Recipe;
+import cambench.results.record.RunRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+class RunStoreTest {
+    static final Recipe RECIPE = new Recipe(2, 32, 0.1, 0.9, true, 5e-4, "cosine", "crop32:4,flip");
+
+    static Cell cell(String objective, long seed) {
+        return new Cell("classification", "glyphs:classes=10", "resnet8", objective, Map.of("alpha", "3.0"), RECIPE,
+                seed);
+    }
+
+    static RunRecord record(Cell c, double top1) {
+        return new RunRecord(RunRecord.FORMAT, c.key(), c, Map.of("top1_error", top1, "top5_error", 1.0),
+                List.of(new EpochMetrics(1, 0.1, 2.0, Map.of("ce", 2.0), 0.3, top1, 1.0, 1.5)),
+                Map.of("classes", "10"), Map.of("threads", "2"), "t0", "t1", 1.5, 0);
+    }
+
+    @Test
+    void save_thenFind_roundTripsEveryField(@TempDir Path dir) {
+        RunStore store = new RunStore(dir);
+        Cell c = cell("cam", 1);
+        RunRecord r = record(c, 12.5);
+        store.save(r);
+        assertEquals(r, store.find(c).orElseThrow());
+        assertEquals(List.of(r), store.all());
+    }
+
+    @Test
+    void save_leavesNoTemporaryFiles_andRemovesCheckpoint(@TempDir Path dir) throws IOException {
+        RunStore store = new RunStore(dir);
+        Cell c = cell("ce", 1);
+        Files.createDirectories(store.checkpointsDir());
+        Files.writeString(store.checkpointPath(c), "x");
+        store.save(record(c, 3));
+        try (Stream<Path> files = Files.list(store.runsDir())) {
+            assertEquals(List.of(store.recordPath(c)), files.toList());
+        }
+        assertTrue(Files.notExists(store.checkpointPath(c)));
+    }
+
+    @Test
+    void cellKey_changesWithAnySetting() {
+        assertEquals(cell("cam", 1).key(), cell("cam", 1).key());
+        assertNotEquals(cell("cam", 1).key(), cell("cam", 2).key());
+        assertNotEquals(cell("cam", 1).key(), cell("ce", 1).key());
+        Cell other = new Cell("classification", "glyphs:classes=10", "resnet8", "cam", Map.of("alpha", "2.0"), RECIPE, 1);
+        assertNotEquals(cell("cam", 1).key(), other.key());
+    }
+
+    @Test
+    void read_malformedRecord_isUserErrorNamingFile(@TempDir Path dir) throws IOException {
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, "{not json");
+        UserException e = assertThrows(UserException.class, () -> RunStore.read(bad));
+        assertTrue(e.getMessage().startsWith(bad.toString()), e.getMessage());
+    }
+}
