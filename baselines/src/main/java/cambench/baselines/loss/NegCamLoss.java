@@ -142,11 +142,25 @@ public final class NegCamLoss implements Objective {
         public Objective create(ObjectiveContext context) {
             Params p = context.params();
             int classes = context.classes();
-            int k = p.string("k").trim().equalsIgnoreCase("auto") ? Math.min(10, classes - 1) : p.integer("k", 0);
+            String text = p.string("k").trim();
+            int k;
+            if (text.equalsIgnoreCase("auto")) {
+                k = Math.max(0, Math.min(10, classes - 1));
+            } else {
+                try {
+                    k = Integer.parseInt(text);
+                } catch (NumberFormatException e) {
+                    k = -1;
+                }
+                if (k < 0) {
+                    throw new UserException("parameter 'negcam.k' must be a whole number >= 0 or 'auto', got '"
+                            + text + "'");
+                }
+            }
             if (k > classes - 1) {
                 throw new UserException("parameter 'negcam.k' must be <= K - 1 = " + (classes - 1) + ", got " + k);
             }
-            return new NegCamLoss(Math.max(k, 0), p.atLeast("lambda", 0));
+            return new NegCamLoss(k, p.atLeast("lambda", 0));
         }
     }
 }
