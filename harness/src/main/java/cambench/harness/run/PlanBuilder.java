@@ -77,7 +77,10 @@ public final class PlanBuilder {
         }
         List<TableSpec.Row> rows = new ArrayList<>(t.rows());
         for (String name : extra) {
-            objectives.provider(name);
+            if (objectives.provider(name).kind() == cambench.harness.plugin.ObjectiveProvider.Kind.DISTILLER) {
+                throw new UserException("--losses " + name + ": it is a distiller and needs a teacher; "
+                        + "classification tables take losses only");
+            }
             if (rows.stream().noneMatch(r -> r.id().equals(name))) {
                 rows.add(new TableSpec.Row(name, name + " (added)", name, Map.of(), null));
             }
