@@ -125,6 +125,10 @@ public final class LSoftmaxLoss implements Objective {
     @Override
     public LossTerms terms(StepOutputs out) {
         NDArray oneHot = out.oneHot();
+        if (Double.isNaN(lambda.fixed()) && out.progress().isSteadyState()) {
+            throw new cambench.results.UserException("parameter 'lsoftmax.lambda' is required here (LOSSES.md):"
+                    + " the annealed lambda depends on the training iteration; give a number");
+        }
         double l = lambda.at(out.progress().iteration());
         NDArray logits = marginLogits(out.pooled(), out.weight(), oneHot, margin, l);
         return LossTerms.of("lsoftmax", CrossEntropy.of(logits, oneHot));

@@ -51,9 +51,10 @@ class LossBaselinesEngineTest {
         EngineSetup.start(1);
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray logits = m.create(new float[] {1, 1, 3, 1, 0, 5, 2, 2}, new Shape(2, 4));
-            NDArray labels = m.create(new long[] {2, 0});
+            NDArray labels = m.create(new long[] {2, 1});
             NDArray select = NegCamLoss.hardNegatives(logits, labels, 2);
-            // sample 0: target 2 excluded, ties 1,1,1 -> classes 0 and 1; sample 1: 5 excluded, 2,2 -> 2 then 3
+            // sample 0: target 2 (the largest) excluded, ties 1, 1, 1 -> classes 0 and 1;
+            // sample 1: target 1 (the largest) excluded, 2, 2 -> classes 2 and 3
             assertArrayEquals(new float[] {1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1}, select.toFloatArray());
         }
     }

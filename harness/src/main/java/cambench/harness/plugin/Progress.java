@@ -17,6 +17,11 @@ public record Progress(int epoch, long iteration, int epochs, List<Double> train
         return new Progress(Integer.MAX_VALUE / 2, Long.MAX_VALUE / 2, Integer.MAX_VALUE, List.of(1.0));
     }
 
+    /** Whether this is {@link #steadyState()} (e.g. in {@code loss-check}), not a real training step. */
+    public boolean isSteadyState() {
+        return equals(steadyState());
+    }
+
     /** Copies the accuracy list. */
     public Progress {
         trainAccuracies = List.copyOf(trainAccuracies);

@@ -1,0 +1,63 @@
+package example.focal;
+
+import ai.djl.ndarray.NDArray;
+import cambench.harness.plugin.LossTerms;
+import cambench.harness.plugin.Objective;
+import cambench.harness.plugin.ObjectiveContext;
+import cambench.harness.plugin.ObjectiveProvider;
+import cambench.harness.plugin.ParamSpec;
+import cambench.harness.plugin.StepOutputs;
+
+import java.util.List;
+
+/**
+ * Focal loss (Lin et al., ICCV 2017): {@code mean_n -(1 - p_y)^gamma log p_y}; gamma = 0 is CE.
+ * A complete cambench plugin: the term, the objective and its provider, nothing else.
+ */
+public final class FocalLoss implements Objective {
+    private final float gamma;
+
+    FocalLoss(float gamma) {
+        this.gamma = gamma;
+    }
+
+    /** The focal term on logits [N, K] and one-hot labels [N, K]. */
+    static NDArray focal(NDArray logits, NDArray oneHot, float gamma) {
+        NDArray logPy = logits.logSoftmax(1).mul(oneHot).sum(new int[] {1});
+        NDArray weight = logPy.exp().neg().add(1f).pow(gamma);
+        return weight.mul(logPy).mean().neg();
+    }
+
+    @Override
+    public String name() {
+        return "focal";
+    }
+
+    @Override
+    public LossTerms terms(StepOutputs out) {
+        return LossTerms.of("focal", focal(out.logits(), out.oneHot(), gamma));
+    }
+
+    /** Registers {@code focal} (META-INF/services/cambench.harness.plugin.ObjectiveProvider). */
+    public static final class Provider implements ObjectiveProvider {
+        @Override
+        public String name() {
+            return "focal";
+        }
+
+        @Override
+        public String description() {
+            return "focal loss: -(1 - p_y)^gamma log p_y (example plugin)";
+        }
+
+        @Override
+        public List<ParamSpec> parameters() {
+            return List.of(ParamSpec.of("gamma", 2.0, "focusing parameter (>= 0)"));
+        }
+
+        @Override
+        public Objective create(ObjectiveContext context) {
+            return new FocalLoss((float) context.params().atLeast("gamma", 0));
+        }
+    }
+}
