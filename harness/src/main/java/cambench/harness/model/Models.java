@@ -56,10 +56,19 @@ public final class Models {
      * @param parent manager under which the network's own manager is created
      */
     public static Network create(String name, ModelSpec spec, long seed, NDManager parent) {
+        return create(name, spec, seed, parent, (store, channels) -> new LinearHead(store, channels, spec.classes()));
+    }
+
+    /**
+     * Builds a network with a head of the caller's choice (e.g. the cosine head of Baseline++).
+     *
+     * @param head (store, feature channels) to the head, registering its parameters in the store
+     */
+    public static Network create(String name, ModelSpec spec, long seed, NDManager parent,
+            java.util.function.BiFunction<ParameterStore, Integer, ClassifierHead> head) {
         BackboneFactory factory = factory(name);
         ParameterStore store = new ParameterStore(parent.newSubManager(), seed);
         Backbone backbone = factory.create(store, spec);
-        ClassifierHead head = new LinearHead(store, backbone.featureChannels(), spec.classes());
-        return new Network(name, store, backbone, head, spec.classes());
+        return new Network(name, store, backbone, head.apply(store, backbone.featureChannels()), spec.classes());
     }
 }

@@ -86,6 +86,6 @@ public final class PlanBuilder {
             }
         }
         return new TableSpec(t.id(), t.title(), t.source(), t.protocol(), t.metric(), t.metricLabel(),
-                t.lowerIsBetter(), t.baselineRow(), t.recipe(), t.recipeNote(), t.columns(), rows);
+                t.lowerIsBetter(), t.baselineRow(), t.recipe(), t.recipeNote(), t.columns(), rows, t.aggregate());
     }
 }

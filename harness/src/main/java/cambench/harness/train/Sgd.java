@@ -16,7 +16,7 @@ import java.util.Map;
  * p -= lr * step}. Momentum buffers start at zero (equal to PyTorch's first-step copy).
  * Gradients are zeroed after every step.
  */
-public final class Sgd {
+public final class Sgd implements Optimizer {
     private final List<NDArray> params;
     private final Map<String, NDArray> buffers = new LinkedHashMap<>();
     private final double momentum;
@@ -45,6 +45,7 @@ public final class Sgd {
     }
 
     /** Momentum buffers by name, for checkpoints. */
+    @Override
     public Map<String, NDArray> state() {
         return buffers;
     }
@@ -55,6 +56,7 @@ public final class Sgd {
      * @param lr learning rate of this step
      * @param scratch manager for temporaries of this step
      */
+    @Override
     public void step(double lr, NDManager scratch) {
         List<NDArray> moms = new ArrayList<>(buffers.values());
         for (int i = 0; i < params.size(); i++) {

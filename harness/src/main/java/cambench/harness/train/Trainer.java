@@ -45,7 +45,7 @@ public final class Trainer {
     private final long seed;
     private final NDManager manager;
     private final ProgressLine progress;
-    private final Sgd sgd;
+    private final Optimizer optimizer;
 
     /**
      * Prepares a run.
@@ -68,8 +68,7 @@ public final class Trainer {
         this.seed = seed;
         this.manager = network.store().manager();
         this.progress = progress;
-        this.sgd = new Sgd(network.store().parameters(), manager, recipe.momentum(), recipe.nesterov(),
-                recipe.weightDecay());
+        this.optimizer = Optimizer.of(recipe, network.store().parameters(), manager);
     }
 
     /**
@@ -176,7 +175,7 @@ public final class Trainer {
             throw new IllegalStateException("training diverged: loss " + loss + " at iteration " + progress.iteration()
                     + "; lower the learning rate");
         }
-        sgd.step(lr, step);
+        optimizer.step(lr, step);
         objective.afterStep(out);
         return new StepResult(loss, terms, logits);
     }
@@ -214,7 +213,7 @@ public final class Trainer {
         Map<String, NDArray> arrays = new LinkedHashMap<>();
         arrays.putAll(network.store().parameters());
         arrays.putAll(network.store().buffers());
-        arrays.putAll(sgd.state());
+        arrays.putAll(optimizer.state());
         objective.state().forEach((k, v) -> arrays.put("objective." + k, v));
         return arrays;
     }

@@ -54,7 +54,8 @@ public record Preset(String name, String description, int seeds, List<String> ta
                 r.containsKey("nesterov") ? Boolean.parseBoolean(String.valueOf(r.get("nesterov"))) : base.nesterov(),
                 num(r, "weight_decay", base.weightDecay()).doubleValue(),
                 r.containsKey("schedule") ? String.valueOf(r.get("schedule")) : base.schedule(),
-                r.containsKey("augment") ? String.valueOf(r.get("augment")) : base.augment());
+                r.containsKey("augment") ? String.valueOf(r.get("augment")) : base.augment(),
+                r.containsKey("optimizer") ? String.valueOf(r.get("optimizer")) : base.optimizer());
     }
 
     private static Number num(Map<String, Object> r, String key, Number fallback) {

@@ -22,6 +22,9 @@ import java.util.Map;
  * @param recipeNote what the recipe follows and what was assumed
  * @param columns the columns
  * @param rows the rows
+ * @param aggregate {@code seeds} (one number per run; Student t over seeds) or {@code samples}
+ *     (the records' per-unit samples, e.g. episodes, pooled over seeds and paired by (seed, index);
+ *     mean +- 1.96 sd / sqrt(n)); absent means {@code seeds}
  */
 public record TableSpec(String id, String title, String source, String protocol, String metric,
         @JsonProperty("metric_label") String metricLabel,
@@ -29,7 +32,28 @@ public record TableSpec(String id, String title, String source, String protocol,
         @JsonProperty("baseline_row") String baselineRow,
         Recipe recipe,
         @JsonProperty("recipe_note") String recipeNote,
-        List<Column> columns, List<Row> rows) {
+        List<Column> columns, List<Row> rows, String aggregate) {
+
+    /** The spec with seed aggregation. */
+    public TableSpec(String id, String title, String source, String protocol, String metric, String metricLabel,
+            boolean lowerIsBetter, String baselineRow, Recipe recipe, String recipeNote, List<Column> columns,
+            List<Row> rows) {
+        this(id, title, source, protocol, metric, metricLabel, lowerIsBetter, baselineRow, recipe, recipeNote,
+                columns, rows, "seeds");
+    }
+
+    /** Defaults the aggregation. */
+    public TableSpec {
+        aggregate = aggregate == null ? "seeds" : aggregate;
+        if (!aggregate.equals("seeds") && !aggregate.equals("samples")) {
+            throw new IllegalArgumentException(id + ": aggregate must be seeds or samples, got " + aggregate);
+        }
+    }
+
+    /** Whether cells pool per-unit samples (episodes) instead of one value per seed. */
+    public boolean pooledSamples() {
+        return aggregate.equals("samples");
+    }
 
     /**
      * One column.
@@ -39,8 +63,18 @@ public record TableSpec(String id, String title, String source, String protocol,
      * @param dataset the paper's data set
      * @param model the paper's model
      * @param recipe a column-specific recipe, or null for the table's
+     * @param metric a column-specific metric (e.g. {@code acc_1shot}), or null for the table's
      */
-    public record Column(String id, String label, String dataset, String model, Recipe recipe) {
+    public record Column(String id, String label, String dataset, String model, Recipe recipe, String metric) {
+        /** A column that uses the table's metric. */
+        public Column(String id, String label, String dataset, String model, Recipe recipe) {
+            this(id, label, dataset, model, recipe, null);
+        }
+    }
+
+    /** The metric of column {@code c}. */
+    public String metricOf(Column c) {
+        return c.metric() != null ? c.metric() : metric;
     }
 
     /**

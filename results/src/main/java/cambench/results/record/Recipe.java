@@ -15,12 +15,23 @@ import cambench.results.UserException;
  * @param schedule {@code cosine} (per epoch, to 0) or {@code multistep:F1,F2,...} (lr x 0.1 at
  *     each fraction of the epochs) or {@code constant}
  * @param augment training augmentation spec, e.g. {@code crop32:4,flip}
+ * @param optimizer {@code sgd} (momentum, nesterov, weight decay) or {@code adam} (betas 0.9,
+ *     0.999, eps 1e-8, L2 weight decay as PyTorch's Adam; momentum and nesterov unused); absent
+ *     in JSON means {@code sgd}
  */
 public record Recipe(int epochs, int batchSize, double lr, double momentum, boolean nesterov,
-        double weightDecay, String schedule, String augment) {
+        double weightDecay, String schedule, String augment, String optimizer) {
+
+    /** The SGD recipe most tables use. */
+    public Recipe(int epochs, int batchSize, double lr, double momentum, boolean nesterov, double weightDecay,
+            String schedule, String augment) {
+        this(epochs, batchSize, lr, momentum, nesterov, weightDecay, schedule, augment, "sgd");
+    }
 
     /** Validates every field; a bad value is a user mistake naming the field. */
     public Recipe {
+        optimizer = optimizer == null ? "sgd" : optimizer;
+        check(optimizer.equals("sgd") || optimizer.equals("adam"), "optimizer must be sgd or adam, got " + optimizer);
         check(epochs >= 1, "epochs must be >= 1, got " + epochs);
         check(batchSize >= 1, "batch_size must be >= 1, got " + batchSize);
         check(lr > 0 && Double.isFinite(lr), "lr must be > 0, got " + lr);
@@ -56,6 +67,6 @@ public record Recipe(int epochs, int batchSize, double lr, double momentum, bool
 
     /** The same recipe with another epoch count. */
     public Recipe withEpochs(int newEpochs) {
-        return new Recipe(newEpochs, batchSize, lr, momentum, nesterov, weightDecay, schedule, augment);
+        return new Recipe(newEpochs, batchSize, lr, momentum, nesterov, weightDecay, schedule, augment, optimizer);
     }
 }

@@ -17,10 +17,27 @@ import java.util.Map;
  * @param finishedAt ISO-8601 end time
  * @param wallSeconds total wall time including resumed parts
  * @param resumedFromEpoch 0 when run in one go, else the last epoch restored from a checkpoint
+ * @param samples per-unit values behind a metric (e.g. the accuracy of every few-shot episode,
+ *     in a fixed order so that methods pair up), by metric name; empty when the metric is one
+ *     number per run
  */
 public record RunRecord(int format, String key, Cell cell, Map<String, Double> metrics,
         List<EpochMetrics> epochs, Map<String, String> data, Map<String, String> environment,
-        String startedAt, String finishedAt, double wallSeconds, int resumedFromEpoch) {
+        String startedAt, String finishedAt, double wallSeconds, int resumedFromEpoch,
+        Map<String, List<Double>> samples) {
+
+    /** A record without per-unit samples. */
+    public RunRecord(int format, String key, Cell cell, Map<String, Double> metrics, List<EpochMetrics> epochs,
+            Map<String, String> data, Map<String, String> environment, String startedAt, String finishedAt,
+            double wallSeconds, int resumedFromEpoch) {
+        this(format, key, cell, metrics, epochs, data, environment, startedAt, finishedAt, wallSeconds,
+                resumedFromEpoch, Map.of());
+    }
+
+    /** Treats absent samples as none. */
+    public RunRecord {
+        samples = samples == null ? Map.of() : samples;
+    }
     /** The current record format. */
     public static final int FORMAT = 1;
 

@@ -57,7 +57,8 @@ public final class ReportWriter {
                 + "paper,diff_from_paper,gain_n,gain_mean,gain_ci_low,gain_ci_high,gain_p\n");
         for (CellResult c : cells) {
             b.append(String.join(",", c.table(), c.row(), c.column(), csvText(c.datasetUsed()), csvText(c.modelUsed()),
-                    t.metric(), Integer.toString(c.summary().n()), num(c.summary().mean()), num(c.summary().sd()),
+                    t.metricOf(t.columns().stream().filter(col -> col.id().equals(c.column())).findFirst()
+                            .orElseThrow()), Integer.toString(c.summary().n()), num(c.summary().mean()), num(c.summary().sd()),
                     num(c.summary().ciLow()), num(c.summary().ciHigh()),
                     c.paper() == null ? "" : num(c.paper()),
                     c.paper() == null ? "" : num(c.summary().mean() - c.paper()),
@@ -74,7 +75,9 @@ public final class ReportWriter {
     public String markdown(TableSpec t, List<CellResult> cells) {
         StringBuilder b = new StringBuilder();
         b.append("## ").append(t.id()).append(": ").append(t.title()).append("\n\n");
-        b.append("Metric: ").append(t.metricLabel()).append(", ours = mean ± 95% CI (Student t over seeds, n shown);")
+        b.append("Metric: ").append(t.metricLabel()).append(t.pooledSamples()
+                ? ", ours = mean ± 1.96·sd/√n over all episodes of all seeds (n shown);"
+                : ", ours = mean ± 95% CI (Student t over seeds, n shown);")
                 .append(" paper numbers (").append(t.source()).append(") are for reference only.\n\n");
         b.append(substitutions(t)).append('\n');
         b.append("| Method |");
@@ -92,7 +95,8 @@ public final class ReportWriter {
             }
             b.append('\n');
         }
-        b.append("\nPaired gain over `").append(t.baselineRow()).append("` on matching seeds (positive = better), ")
+        b.append("\nPaired gain over `").append(t.baselineRow()).append(t.pooledSamples()
+                ? "` on matching episodes (positive = better), " : "` on matching seeds (positive = better), ")
                 .append("mean [95% CI], paired-t p; **bold** where the CI excludes 0:\n\n| Method |");
         t.columns().forEach(c -> b.append(' ').append(c.label()).append(" |"));
         b.append("\n|---|");

@@ -41,38 +41,54 @@ public final class TableAggregator {
         for (TableSpec.Row row : table.rows()) {
             for (int c = 0; c < table.columns().size(); c++) {
                 TableSpec.Column col = table.columns().get(c);
-                Map<Long, Double> values = values(table, row.id(), col.id());
-                Map<Long, Double> base = values(table, table.baselineRow(), col.id());
+                Map<String, Double> values = values(table, row.id(), col);
+                Map<String, Double> base = values(table, table.baselineRow(), col);
                 PlannedCell any = plan.cells().stream()
                         .filter(p -> p.table().equals(table.id()) && p.row().equals(row.id())
                                 && p.column().equals(col.id()))
                         .findFirst().orElseThrow();
                 PairedDifference gain = row.id().equals(table.baselineRow()) ? null
-                        : pairedGain(values, base, table.lowerIsBetter());
+                        : pairedGain(values, base, table.lowerIsBetter(), table.pooledSamples());
+                double[] v = toArray(values);
+                Summary summary = table.pooledSamples() ? Summary.normal95(v) : Summary.of(v);
                 out.add(new CellResult(table.id(), row.id(), col.id(), any.cell().dataset(), any.cell().model(),
-                        Summary.of(toArray(values)), row.paperValue(c), gain));
+                        summary, row.paperValue(c), gain));
             }
         }
         return out;
     }
 
-    private Map<Long, Double> values(TableSpec table, String row, String column) {
-        Map<Long, Double> bySeed = new TreeMap<>();
+    /** Values by pairing unit: the seed, or seed:index for per-unit samples (episodes). */
+    private Map<String, Double> values(TableSpec table, String row, TableSpec.Column column) {
+        String metric = table.metricOf(column);
+        Map<String, Double> byUnit = new TreeMap<>();
         for (PlannedCell p : plan.cells()) {
-            if (p.table().equals(table.id()) && p.row().equals(row) && p.column().equals(column)) {
+            if (p.table().equals(table.id()) && p.row().equals(row) && p.column().equals(column.id())) {
                 RunRecord r = recordsByKey.get(p.cell().key());
-                if (r != null) {
-                    bySeed.put(p.cell().seed(), r.metric(table.metric()));
+                if (r == null) {
+                    continue;
+                }
+                if (!table.pooledSamples()) {
+                    byUnit.put(Long.toString(p.cell().seed()), r.metric(metric));
+                    continue;
+                }
+                List<Double> samples = r.samples().get(metric);
+                if (samples == null) {
+                    throw new IllegalStateException("record " + r.key() + " has no samples of " + metric);
+                }
+                for (int i = 0; i < samples.size(); i++) {
+                    byUnit.put(p.cell().seed() + ":" + i, samples.get(i));
                 }
             }
         }
-        return bySeed;
+        return byUnit;
     }
 
-    private static PairedDifference pairedGain(Map<Long, Double> row, Map<Long, Double> base, boolean lowerIsBetter) {
+    private static PairedDifference pairedGain(Map<String, Double> row, Map<String, Double> base,
+            boolean lowerIsBetter, boolean normal) {
         List<Double> better = new ArrayList<>();
         List<Double> worse = new ArrayList<>();
-        for (Map.Entry<Long, Double> e : row.entrySet()) {
+        for (Map.Entry<String, Double> e : row.entrySet()) {
             Double b = base.get(e.getKey());
             if (b != null) {
                 better.add(lowerIsBetter ? b : e.getValue());
@@ -82,10 +98,10 @@ public final class TableAggregator {
         if (better.isEmpty()) {
             return null;
         }
-        return PairedDifference.of(toArray(better), toArray(worse), false);
+        return PairedDifference.of(toArray(better), toArray(worse), normal);
     }
 
-    private static double[] toArray(Map<Long, Double> m) {
+    private static double[] toArray(Map<String, Double> m) {
         return toArray(new ArrayList<>(m.values()));
     }
 
