@@ -3,6 +3,7 @@ package cambench.harness.datasets;
 import cambench.harness.data.CifarReader;
 import cambench.harness.data.GlyphSet;
 import cambench.harness.data.IdxReader;
+import cambench.harness.data.ImageFolderReader;
 import cambench.harness.data.ImageSet;
 import cambench.results.UserException;
 
@@ -72,9 +73,19 @@ public final class DatasetCatalog {
                 Path c100 = find("cifar-100-binary", null,
                         "extract cifar-100-binary.tar.gz under --data-root (folder cifar-100-binary)");
                 return limited(spec, CifarReader.cifar100(c100, "train"), CifarReader.cifar100(c100, "test"), c100);
+            case "imagenet":
+                spec.allowOnly(Set.of("size", "crop", "train", "test"));
+                return imageFolders(spec, find("imagenet", null,
+                        "expected DATA_ROOT/imagenet/train and DATA_ROOT/imagenet/val class folders (ImageFolder)"));
+            case "imagefolder":
+                spec.allowOnly(Set.of("root", "size", "crop", "train", "test"));
+                if (!spec.options().containsKey("root")) {
+                    throw new UserException("data set 'imagefolder': option root=PATH (with train/ and val/) is required");
+                }
+                return imageFolders(spec, Path.of(spec.options().get("root")));
             default:
                 throw new UserException("unknown data set '" + spec.name()
-                        + "'; known: glyphs, fashion-mnist, cifar10, cifar100");
+                        + "'; known: glyphs, fashion-mnist, cifar10, cifar100, imagenet, imagefolder");
         }
     }
 
@@ -93,6 +104,26 @@ public final class DatasetCatalog {
         ImageSet tr = first(train, spec.integer("train", train.count(), 1));
         ImageSet te = first(test, spec.integer("test", test.count(), 1));
         return new DataSplit(tr, te, "none", describe(spec, tr, te, source.toString()));
+    }
+
+    /**
+     * ImageFolder trees {@code root/train} and {@code root/val}, decoded once at {@code size}
+     * (shorter side, center square; default 256); tested with a center {@code crop} (default 224).
+     * Everything is held in memory: fine for CUB/Dogs/mini-ImageNet scale, not for full ImageNet.
+     */
+    private static DataSplit imageFolders(DatasetSpec spec, Path root) {
+        int size = spec.integer("size", 256, 8);
+        int crop = spec.integer("crop", Math.min(224, size), 8);
+        if (crop > size) {
+            throw new UserException("data set '" + spec.name() + "': crop " + crop + " exceeds size " + size);
+        }
+        ImageSet train = ImageFolderReader.readTree(root.resolve("train"), size, spec.name() + "-train");
+        ImageSet test = ImageFolderReader.readTree(root.resolve("val"), size, spec.name() + "-val");
+        if (!train.classes().equals(test.classes())) {
+            throw new UserException(root + ": train/ and val/ have different class folders");
+        }
+        DataSplit all = limited(spec, train, test, root);
+        return new DataSplit(all.train(), all.test(), crop == size ? "none" : "center" + crop, all.description());
     }
 
     private static ImageSet first(ImageSet set, int n) {

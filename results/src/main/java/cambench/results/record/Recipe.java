@@ -65,6 +65,14 @@ public record Recipe(int epochs, int batchSize, double lr, double momentum, bool
         return rate;
     }
 
+    /** One line for table headers, e.g. {@code 160 epochs, batch 128, sgd lr 0.1 cosine, ...}. */
+    public String describe() {
+        String opt = optimizer.equals("sgd")
+                ? "SGD momentum " + momentum + (nesterov ? " (Nesterov)" : "") : "Adam";
+        return epochs + " epochs, batch " + batchSize + ", " + opt + ", lr " + lr + " " + schedule + ", weight decay "
+                + weightDecay + ", augment " + augment;
+    }
+
     /** The same recipe with another epoch count. */
     public Recipe withEpochs(int newEpochs) {
         return new Recipe(newEpochs, batchSize, lr, momentum, nesterov, weightDecay, schedule, augment, optimizer);

@@ -45,8 +45,12 @@ public final class ReportWriter {
             Path md = dir.resolve(t.id() + ".md");
             RunStore.writeAtomically(csv, csv(t, cells).getBytes(StandardCharsets.UTF_8));
             RunStore.writeAtomically(md, markdown(t, cells).getBytes(StandardCharsets.UTF_8));
+            Path png = dir.resolve(t.id() + ".png");
+            RunStore.writeAtomically(png, ChartWriter.png(t, cells, "preset " + plan.preset().name()
+                    + (plan.preset().datasets().isEmpty() ? "" : " (scaled-down analogue, see " + t.id() + ".md)")));
             written.add(csv);
             written.add(md);
+            written.add(png);
         }
         return written;
     }
@@ -133,7 +137,9 @@ public final class ReportWriter {
                 subs.put(c.model(), m);
             }
         }
-        String recipe = "recipe used: " + plan.preset().recipe(t.recipe());
+        String recipe = "recipe used: " + plan.preset().recipe(t.recipe()).describe()
+                + (t.columns().stream().anyMatch(c -> c.recipe() != null) ? " (columns with their own recipe: "
+                        + "that recipe with the preset's overrides)" : "");
         if (subs.isEmpty()) {
             return "Preset `" + plan.preset().name() + "`: the paper's data sets and models; " + recipe + "\n";
         }

@@ -1,0 +1,155 @@
+package cambench.harness.fewshot;
+
+import cambench.results.UserException;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+/**
+ * The frozen backbone's features of every image of a split, extracted once and shared by every
+ * shot count and episode: features [N, D] (float, row-major) and labels [N].
+ *
+ * <p>A stage boundary as a file: {@link #save} and {@link #load} write and read a small binary
+ * format ({@code CBFEAT01}, N, D, classes, labels, class names, features little-endian), so a
+ * resumed cell fine-tunes without re-extracting.
+ */
+public final class FeatureCache {
+    private static final long MAGIC = 0x4342_4645_4154_3031L; // "CBFEAT01"
+
+    private final float[] features;
+    private final int[] labels;
+    private final int dim;
+    private final List<String> classes;
+
+    /**
+     * Wraps features (not copied).
+     *
+     * @param features [N * dim] row-major
+     * @param labels [N], each in [0, classes.size())
+     */
+    public FeatureCache(float[] features, int[] labels, int dim, List<String> classes) {
+        if (dim < 1 || features.length != labels.length * dim) {
+            throw new IllegalArgumentException("features " + features.length + " != " + labels.length + " x " + dim);
+        }
+        this.features = features;
+        this.labels = labels;
+        this.dim = dim;
+        this.classes = List.copyOf(classes);
+    }
+
+    /** Feature dimension D. */
+    public int dim() {
+        return dim;
+    }
+
+    /** Number of images N. */
+    public int count() {
+        return labels.length;
+    }
+
+    /** Class names, by label. */
+    public List<String> classes() {
+        return classes;
+    }
+
+    /** Image indices of each class in ascending order, [classes][count of that class]. */
+    public int[][] indicesByClass() {
+        int[] counts = new int[classes.size()];
+        for (int l : labels) {
+            counts[l]++;
+        }
+        int[][] out = new int[counts.length][];
+        for (int c = 0; c < counts.length; c++) {
+            out[c] = new int[counts[c]];
+        }
+        int[] fill = new int[counts.length];
+        for (int i = 0; i < labels.length; i++) {
+            out[labels[i]][fill[labels[i]]++] = i;
+        }
+        return out;
+    }
+
+    /** Copies the rows {@code indices} into {@code out} at {@code offset} (floats). */
+    public void gather(int[] indices, float[] out, int offset) {
+        for (int k = 0; k < indices.length; k++) {
+            System.arraycopy(features, indices[k] * dim, out, offset + k * dim, dim);
+        }
+    }
+
+    /** Row {@code i} as doubles. */
+    public double[] row(int i) {
+        double[] r = new double[dim];
+        for (int d = 0; d < dim; d++) {
+            r[d] = features[i * dim + d];
+        }
+        return r;
+    }
+
+    /** Writes the cache to {@code file} atomically. */
+    public void save(Path file) {
+        try {
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(
+                    Files.newOutputStream(tmp)))) {
+                out.writeLong(MAGIC);
+                out.writeInt(labels.length);
+                out.writeInt(dim);
+                out.writeInt(classes.size());
+                for (String c : classes) {
+                    out.writeUTF(c);
+                }
+                for (int l : labels) {
+                    out.writeInt(l);
+                }
+                ByteBuffer buf = ByteBuffer.allocate(features.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+                buf.asFloatBuffer().put(features);
+                out.write(buf.array());
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write feature cache " + file, e);
+        }
+    }
+
+    /**
+     * Reads a cache written by {@link #save}.
+     *
+     * @throws UserException when the file is not a feature cache or is truncated
+     */
+    public static FeatureCache load(Path file) {
+        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
+            if (in.readLong() != MAGIC) {
+                throw new UserException(file + ": not a cambench feature cache (bad magic)");
+            }
+            int n = in.readInt();
+            int dim = in.readInt();
+            int k = in.readInt();
+            String[] names = new String[k];
+            for (int c = 0; c < k; c++) {
+                names[c] = in.readUTF();
+            }
+            int[] labels = new int[n];
+            for (int i = 0; i < n; i++) {
+                labels[i] = in.readInt();
+            }
+            byte[] bytes = new byte[Math.multiplyExact(n, dim) * 4];
+            in.readFully(bytes);
+            float[] f = new float[n * dim];
+            ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(f);
+            return new FeatureCache(f, labels, dim, List.of(names));
+        } catch (java.io.EOFException e) {
+            throw new UserException(file + ": truncated feature cache; delete it to re-extract");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read feature cache " + file, e);
+        }
+    }
+}
