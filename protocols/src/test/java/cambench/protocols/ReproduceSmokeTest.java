@@ -25,10 +25,10 @@ class ReproduceSmokeTest {
 
     @Test
     void reproduceSmoke_writesTable3WithCis_andRerunRecomputesNothing(@TempDir Path out) throws Exception {
-        Cli first = Cli.run("reproduce", "--preset", "smoke", "--out", out.toString());
+        Cli first = Cli.run("reproduce", "--preset", "smoke", "--tables", "3", "--out", out.toString());
         assertEquals(0, first.code, first.err);
         List<String> csv = Files.readAllLines(out.resolve("report/table3.csv"));
-        assertEquals(1 + 2 * 4, csv.size(), String.join("\n", csv));
+        assertEquals(1 + 5 * 4, csv.size(), String.join("\n", csv));
         for (String line : csv.subList(1, csv.size())) {
             String[] f = line.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)"); // commas outside quotes
             assertEquals("2", f[6], line); // n = 2 seeds
@@ -38,10 +38,10 @@ class ReproduceSmokeTest {
         assertTrue(md.contains("±") && md.contains("(paper 6.76)") && md.contains("scaled-down analogue"), md);
 
         Map<Path, FileTime> before = mtimes(out.resolve("runs"));
-        assertEquals(16, before.size());
-        Cli second = Cli.run("reproduce", "--preset", "smoke", "--out", out.toString());
+        assertEquals(5 * 4 * 2, before.size());
+        Cli second = Cli.run("reproduce", "--preset", "smoke", "--tables", "3", "--out", out.toString());
         assertEquals(0, second.code, second.err);
-        assertTrue(second.err.contains("0 cell(s) run, 16 already done"), second.err);
+        assertTrue(second.err.contains("0 cell(s) run, 40 already done"), second.err);
         assertEquals(before, mtimes(out.resolve("runs")));
     }
 
@@ -61,13 +61,13 @@ class ReproduceSmokeTest {
         }
         p.destroyForcibly().waitFor();
         int finishedBeforeKill = count(runs);
-        assertTrue(finishedBeforeKill >= 2 && finishedBeforeKill < 8,
+        assertTrue(finishedBeforeKill >= 2 && finishedBeforeKill < 20,
                 "kill should land mid-run, records: " + finishedBeforeKill);
         Map<Path, FileTime> survivors = mtimes(runs);
 
         Cli resumed = Cli.run(concat(args, "--out", killed.toString()));
         assertEquals(0, resumed.code, resumed.err);
-        assertTrue(resumed.err.contains((8 - finishedBeforeKill) + " cell(s) run, " + finishedBeforeKill
+        assertTrue(resumed.err.contains((20 - finishedBeforeKill) + " cell(s) run, " + finishedBeforeKill
                 + " already done"), resumed.err);
         survivors.forEach((file, time) -> assertEquals(time, mtimes(runs).get(file), "recomputed " + file));
         for (RunRecord r : new RunStore(reference).all()) {

@@ -22,6 +22,7 @@ import java.util.List;
  */
 public final class CatKdDistiller implements Objective {
     private final double beta;
+    private final double ceWeight;
     private final int resolution;
     private final boolean normalize;
 
@@ -33,6 +34,15 @@ public final class CatKdDistiller implements Objective {
      * @param normalize whether pooled class maps are L2-normalised
      */
     public CatKdDistiller(double beta, int resolution, boolean normalize) {
+        this(beta, resolution, normalize, 1.0);
+    }
+
+    /**
+     * Creates the distiller with a CE weight; 0 gives the pure class-attention transfer (CAT) of
+     * CAT-KD's Tables A.1 and A.2.
+     */
+    public CatKdDistiller(double beta, int resolution, boolean normalize, double ceWeight) {
+        this.ceWeight = ceWeight;
         if (beta < 0 || resolution < 1) {
             throw new IllegalArgumentException("need beta >= 0 and R >= 1, got " + beta + ", " + resolution);
         }
@@ -89,8 +99,11 @@ public final class CatKdDistiller implements Objective {
     @Override
     public LossTerms terms(StepOutputs out) {
         TeacherOutputs teacher = Distill.teacher(out, name());
-        LossTerms terms = LossTerms.of("ce", CrossEntropy.of(out.logits(), out.oneHot()));
-        if (beta > 0) {
+        LossTerms terms = new LossTerms();
+        if (ceWeight > 0) {
+            terms.add("ce", CrossEntropy.of(out.logits(), out.oneHot()).mul((float) ceWeight));
+        }
+        if (beta > 0 || ceWeight == 0) {
             terms.add("cat", catTerm(out.features(), out.weight(), teacher.features(), teacher.weight(),
                     resolution, normalize).mul((float) beta));
         }
@@ -120,13 +133,15 @@ public final class CatKdDistiller implements Objective {
                     ParamSpec.required("beta", "weight of the CAT term, per teacher/student pair (>= 0;"
                             + " e.g. 0.7 ResNet56->20, 15 ResNet32x4->8x4)"),
                     ParamSpec.of("R", 2, "side of the pooled CAMs (>= 1)"),
-                    ParamSpec.of("normalize", false, "L2-normalise each pooled class map (true/false)"));
+                    ParamSpec.of("normalize", false, "L2-normalise each pooled class map (true/false)"),
+                    ParamSpec.of("ce", 1.0, "weight of CE (0: pure CAT, CAT-KD Tables A.1/A.2)"));
         }
 
         @Override
         public Objective create(ObjectiveContext context) {
             Params p = context.params();
-            return new CatKdDistiller(p.atLeast("beta", 0), p.integer("R", 1), p.flag("normalize"));
+            return new CatKdDistiller(p.atLeast("beta", 0), p.integer("R", 1), p.flag("normalize"),
+                    p.atLeast("ce", 0));
         }
     }
 }

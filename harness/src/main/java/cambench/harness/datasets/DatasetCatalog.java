@@ -34,6 +34,11 @@ public final class DatasetCatalog {
         this.dataRoot = dataRoot;
     }
 
+    /** The folder real data sets are read from, or null. */
+    public Path dataRoot() {
+        return dataRoot;
+    }
+
     /**
      * Loads (or returns the cached) split for {@code spec}.
      *

@@ -2,13 +2,13 @@ package cambench.harness.fewshot;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 /**
  * Test-time fine-tuning of a new head per episode (CloserLook's Baseline / Baseline++), all
- * episodes at once as batched float64 tensors over episodes.
+ * episodes at once: batched float64 tensors over episodes, every optimiser step updating every
+ * episode's head in lockstep.
  *
  * <p>Every episode trains its own head from {@link EpisodeStart} with {@link FineTuneRecipe}
  * (100 epochs, minibatches of 4 in the episode's own order, SGD with momentum, dampening and
@@ -19,16 +19,21 @@ import ai.djl.ndarray.types.Shape;
  * features S [n, D], and weight decay and momentum act linearly, so the weight (and its momentum
  * buffer) stays {@code W_k = a_k W0_k + A_k S} with a per-class scalar a [way] and coefficients A
  * [way, n]. Logits then need only the Gram matrix {@code K = S S^T} [n, n], {@code W0 S^T} and
- * {@code |W0_k|^2}; queries need {@code S Q^T} and {@code W0 Q^T}. Each step costs
- * O(way n^2) instead of O(way n D) per episode. Tensors: [E, way, n] coefficients, [E, n, n]
- * Grams; bias (linear head) and g (cosine head) stay explicit [E, way]. The results equal a
- * direct per-episode implementation up to float64 rounding (FewShotSolverTest).
+ * {@code |W0_k|^2}; queries need {@code S Q^T} and {@code W0 Q^T}. These are computed once as
+ * batched matrix products on the engine ([E, n, D] x [E, D, n + nq]); the 100 x ceil(n / 4) steps
+ * then cost O(way n^2) per episode instead of O(way n D), and run on flat Java arrays
+ * [E, way, n] (coefficients, momentum) and [E, way] (a; the bias of the linear head, g of the
+ * cosine head), all episodes per step, split into {@code threads} contiguous episode ranges
+ * (no per-step kernel launches: at these sizes, launches cost more than the arithmetic). Results
+ * do not depend on the thread count or chunking, and equal a direct per-episode implementation
+ * up to float64 rounding (FewShotSolverTest).
  */
 public final class BatchedFineTuner {
     private final FineTuneHead head;
     private final FineTuneRecipe recipe;
     private final EpisodeStart start;
     private final int chunk;
+    private final int threads;
 
     /**
      * Creates a solver.
@@ -37,11 +42,13 @@ public final class BatchedFineTuner {
      * @param recipe the fine-tuning recipe
      * @param seed the seed of initial heads and support orders (see {@link EpisodeStart})
      * @param chunk at most this many episodes are solved together (bounds memory)
+     * @param threads Java threads sharing the episodes of a chunk
      */
-    public BatchedFineTuner(FineTuneHead head, FineTuneRecipe recipe, long seed, int chunk) {
-        if (chunk < 1) {
-            throw new IllegalArgumentException("chunk must be >= 1, got " + chunk);
+    public BatchedFineTuner(FineTuneHead head, FineTuneRecipe recipe, long seed, int chunk, int threads) {
+        if (chunk < 1 || threads < 1) {
+            throw new IllegalArgumentException("chunk and threads must be >= 1, got " + chunk + ", " + threads);
         }
+        this.threads = threads;
         this.head = head;
         this.recipe = recipe;
         this.start = new EpisodeStart(seed);
@@ -49,8 +56,8 @@ public final class BatchedFineTuner {
     }
 
     /** A solver of the CloserLook recipe over chunks of 1000 episodes. */
-    public BatchedFineTuner(FineTuneHead head, long seed) {
-        this(head, FineTuneRecipe.CLOSER_LOOK, seed, 1000);
+    public BatchedFineTuner(FineTuneHead head, long seed, int threads) {
+        this(head, FineTuneRecipe.CLOSER_LOOK, seed, 1000, threads);
     }
 
     /**
@@ -122,109 +129,292 @@ public final class BatchedFineTuner {
                 keep.attach(m);
             }
         }
-        // state: W_k = a_k W0_k + A_k S; b is the bias (linear) or g (cosine)
-        NDArray a = m.ones(new Shape(e, way), DataType.FLOAT64);
-        NDArray coef = m.zeros(new Shape(e, way, n), DataType.FLOAT64);
-        NDArray b = cosine ? n0.sqrt() : m.create(bias0, new Shape(e, way));
-        NDArray bufA = m.zeros(new Shape(e, way), DataType.FLOAT64);
-        NDArray bufCoef = m.zeros(new Shape(e, way, n), DataType.FLOAT64);
-        NDArray bufB = m.zeros(new Shape(e, way), DataType.FLOAT64);
-        double[] onehot = new double[way * n];
-        for (int j = 0; j < n; j++) {
-            onehot[(j / shot) * n + j] = 1;
-        }
-        NDArray yFull = m.create(onehot, new Shape(way, n));
-
+        double[] g = gram.toDoubleArray();
+        double[] pp = p0.toDoubleArray();
+        double[] kqa = kq.toDoubleArray();
+        double[] pq = p0q.toDoubleArray();
+        double[] nn = n0.toDoubleArray();
         int[][][] orders = new int[e][][];
         for (int i = 0; i < e; i++) {
             orders[i] = start.supportOrders(eps[i].index(), recipe.epochs(), n);
         }
-        double lr = recipe.lr();
-        double wd = recipe.weightDecay();
-        boolean first = true;
-        for (int epoch = 0; epoch < recipe.epochs(); epoch++) {
-            for (int from = 0; from < n; from += recipe.batchSize()) {
-                int size = Math.min(recipe.batchSize(), n - from);
-                double[] sel = new double[e * n * size];
-                for (int i = 0; i < e; i++) {
-                    for (int k = 0; k < size; k++) {
-                        sel[(i * n + orders[i][epoch][from + k]) * size + k] = 1;
-                    }
-                }
-                try (NDScope scope = new NDScope()) { // closes this step's temporaries; state is updated in place
-                    NDArray selection = m.create(sel, new Shape(e, n, size));
-                    NDArray ak = coef.matMul(gram);
-                    NDArray u = a.expandDims(2).mul(p0).add(ak);
-                    NDArray uSel = u.matMul(selection);
-                    NDArray ySel = yFull.matMul(selection);
-                    NDArray dA;
-                    NDArray da;
-                    NDArray db;
-                    if (cosine) {
-                        NDArray nv = norms(a, coef, ak, p0, n0);
-                        NDArray c = uSel.div(nv.expandDims(2));
-                        NDArray logits = c.mul(b.expandDims(2)).mul(scale);
-                        NDArray gs = logits.softmax(1).sub(ySel).div(size);
-                        NDArray gc = gs.matMul(selection.transpose(0, 2, 1));
-                        NDArray r = gs.mul(c).sum(new int[] {2});
-                        NDArray k = b.mul(scale).div(nv);
-                        NDArray rOverNv = r.div(nv);
-                        dA = k.expandDims(2).mul(gc.sub(rOverNv.expandDims(2).mul(coef)));
-                        da = k.mul(rOverNv).mul(a).neg();
-                        db = r.mul(scale);
-                    } else {
-                        NDArray logits = uSel.add(b.expandDims(2));
-                        NDArray gs = logits.softmax(1).sub(ySel).div(size);
-                        dA = gs.matMul(selection.transpose(0, 2, 1));
-                        da = a.zerosLike();
-                        db = gs.sum(new int[] {2});
-                    }
-                    dA = dA.add(coef.mul(wd));
-                    da = da.add(a.mul(wd));
-                    db = db.add(b.mul(wd));
-                    if (first) {
-                        bufCoef.addi(dA);
-                        bufA.addi(da);
-                        bufB.addi(db);
-                    } else {
-                        double keep = 1 - recipe.dampening();
-                        bufCoef.muli(recipe.momentum()).addi(dA.mul(keep));
-                        bufA.muli(recipe.momentum()).addi(da.mul(keep));
-                        bufB.muli(recipe.momentum()).addi(db.mul(keep));
-                    }
-                    coef.subi(bufCoef.mul(lr));
-                    a.subi(bufA.mul(lr));
-                    b.subi(bufB.mul(lr));
-                }
-                first = false;
-            }
+        double[] acc = new double[e];
+        int slices = Math.min(threads, e);
+        Thread[] workers = new Thread[slices];
+        Throwable[] failure = new Throwable[1];
+        for (int sl = 0; sl < slices; sl++) {
+            int lo = (int) ((long) e * sl / slices);
+            int hi = (int) ((long) e * (sl + 1) / slices);
+            Slice slice = new Slice(lo, hi, way, shot, qpc, cosine, scale, g, pp, kqa, pq, nn, bias0, orders);
+            workers[sl] = new Thread(() -> slice.run(acc), "fewshot-solver-" + sl);
+            workers[sl].setUncaughtExceptionHandler((t, ex) -> failure[0] = ex);
+            workers[sl].start();
         }
-        try (NDManager post = m.newSubManager()) {
-            NDArray u = a.expandDims(2).mul(p0q).add(coef.matMul(kq));
-            NDArray logits;
-            if (cosine) {
-                NDArray nv = norms(a, coef, coef.matMul(gram), p0, n0);
-                logits = u.div(nv.expandDims(2)).mul(b.expandDims(2)).mul(scale);
-            } else {
-                logits = u.add(b.expandDims(2));
+        try {
+            for (Thread w : workers) {
+                w.join();
             }
-            long[] pred = logits.argMax(1).toType(DataType.INT64, false).toLongArray();
-            double[] acc = new double[e];
-            for (int i = 0; i < e; i++) {
-                int correct = 0;
-                for (int j = 0; j < nq; j++) {
-                    correct += pred[i * nq + j] == j / qpc ? 1 : 0;
-                }
-                acc[i] = 100.0 * correct / nq;
-            }
-            return acc;
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("few-shot solver interrupted", ex);
         }
+        if (failure[0] != null) {
+            throw new IllegalStateException("few-shot solver failed", failure[0]);
+        }
+        return acc;
     }
+    /**
+     * A contiguous range of episodes trained in lockstep: every optimiser step updates all of
+     * them, on flat arrays [episodes, way, n] (coefficients) and [episodes, way] (a, bias or g).
+     */
+    private final class Slice {
+        private final int lo;
+        private final int count;
+        private final int way;
+        private final int shot;
+        private final int qpc;
+        private final int n;
+        private final boolean cosine;
+        private final double scale;
+        private final double[] gram;
+        private final double[] p0;
+        private final double[] kq;
+        private final double[] p0q;
+        private final double[] n0;
+        private final int[][][] orders;
+        private final double[] a;
+        private final double[] coef;
+        private final double[] b;
+        private final double[] bufA;
+        private final double[] bufCoef;
+        private final double[] bufB;
 
-    /** |W_k| [E, way] from the span coefficients: a^2 |W0|^2 + 2 a A.(W0 S^T) + A K A^T. */
-    private static NDArray norms(NDArray a, NDArray coef, NDArray ak, NDArray p0, NDArray n0) {
-        NDArray cross = coef.mul(p0).sum(new int[] {2});
-        NDArray quad = ak.mul(coef).sum(new int[] {2});
-        return a.mul(a.mul(n0).add(cross.mul(2))).add(quad).sqrt();
+        Slice(int lo, int hi, int way, int shot, int qpc, boolean cosine, double scale, double[] gram, double[] p0,
+                double[] kq, double[] p0q, double[] n0, double[] bias0, int[][][] orders) {
+            this.lo = lo;
+            this.count = hi - lo;
+            this.way = way;
+            this.shot = shot;
+            this.qpc = qpc;
+            this.n = way * shot;
+            this.cosine = cosine;
+            this.scale = scale;
+            this.gram = gram;
+            this.p0 = p0;
+            this.kq = kq;
+            this.p0q = p0q;
+            this.n0 = n0;
+            this.orders = orders;
+            this.a = new double[count * way];
+            this.coef = new double[count * way * n];
+            this.b = new double[count * way];
+            this.bufA = new double[count * way];
+            this.bufCoef = new double[count * way * n];
+            this.bufB = new double[count * way];
+            java.util.Arrays.fill(a, 1.0);
+            for (int i = 0; i < count; i++) {
+                for (int k = 0; k < way; k++) {
+                    int ek = (lo + i) * way + k;
+                    b[i * way + k] = cosine ? Math.sqrt(n0[ek]) : bias0[ek];
+                }
+            }
+        }
+
+        // per-thread scratch
+        private double[] u;
+        private double[] nv;
+        private double[] gs;
+        private double[] gc;
+        private double[] d;
+        private double[] akRow;
+
+        void run(double[] acc) {
+            int bs = recipe.batchSize();
+            u = new double[way * bs];
+            nv = new double[way];
+            gs = new double[way * bs];
+            gc = new double[way * n];
+            d = new double[n];
+            akRow = new double[n];
+            boolean first = true;
+            for (int epoch = 0; epoch < recipe.epochs(); epoch++) {
+                for (int from = 0; from < n; from += bs) {
+                    int size = Math.min(bs, n - from);
+                    for (int i = 0; i < count; i++) {
+                        int[] order = orders[lo + i][epoch];
+                        forward(i, order, from, size);
+                        lossGradient(i, order, from, size);
+                        update(i, order, from, size, first);
+                    }
+                    first = false;
+                }
+            }
+            predict(acc);
+        }
+
+        /** u[k][t] = <W_k, x_{j_t}> = a_k (W0 S^T)[k][j] + (A K)[k][j]; nv[k] = |W_k| (cosine head). */
+        private void forward(int i, int[] order, int from, int size) {
+            int ep = lo + i;
+            int gOff = ep * n * n;
+            int bs = recipe.batchSize();
+            for (int k = 0; k < way; k++) {
+                int ck = (i * way + k) * n;
+                int pk = (ep * way + k) * n;
+                double ak = a[i * way + k];
+                if (cosine) {
+                    java.util.Arrays.fill(akRow, 0);
+                    for (int l = 0; l < n; l++) {
+                        double al = coef[ck + l];
+                        int gl = gOff + l * n;
+                        for (int j = 0; j < n; j++) {
+                            akRow[j] += al * gram[gl + j];
+                        }
+                    }
+                    double cross = 0;
+                    double quad = 0;
+                    for (int l = 0; l < n; l++) {
+                        cross += coef[ck + l] * p0[pk + l];
+                        quad += coef[ck + l] * akRow[l];
+                    }
+                    nv[k] = Math.sqrt(ak * (ak * n0[ep * way + k] + 2 * cross) + quad);
+                    for (int t = 0; t < size; t++) {
+                        int j = order[from + t];
+                        u[k * bs + t] = ak * p0[pk + j] + akRow[j];
+                    }
+                } else {
+                    for (int t = 0; t < size; t++) {
+                        int j = order[from + t];
+                        double s = ak * p0[pk + j];
+                        int gj = gOff + j * n; // K is symmetric: column j = row j
+                        for (int l = 0; l < n; l++) {
+                            s += coef[ck + l] * gram[gj + l];
+                        }
+                        u[k * bs + t] = s;
+                    }
+                }
+            }
+        }
+
+        /** gs[k][t]: softmax cross-entropy gradient wrt the logits, mean over the minibatch. */
+        private void lossGradient(int i, int[] order, int from, int size) {
+            int bs = recipe.batchSize();
+            for (int t = 0; t < size; t++) {
+                int label = order[from + t] / shot;
+                double max = Double.NEGATIVE_INFINITY;
+                for (int k = 0; k < way; k++) {
+                    double z = cosine ? scale * b[i * way + k] * u[k * bs + t] / nv[k] : u[k * bs + t] + b[i * way + k];
+                    gs[k * bs + t] = z;
+                    max = Math.max(max, z);
+                }
+                double sum = 0;
+                for (int k = 0; k < way; k++) {
+                    double p = Math.exp(gs[k * bs + t] - max);
+                    gs[k * bs + t] = p;
+                    sum += p;
+                }
+                for (int k = 0; k < way; k++) {
+                    gs[k * bs + t] = (gs[k * bs + t] / sum - (k == label ? 1 : 0)) / size;
+                }
+            }
+        }
+
+        /** Parameter gradients in span coordinates, weight decay, momentum, the SGD step. */
+        private void update(int i, int[] order, int from, int size, boolean first) {
+            int bs = recipe.batchSize();
+            double lr = recipe.lr();
+            double wd = recipe.weightDecay();
+            double mom = recipe.momentum();
+            double keep = 1 - recipe.dampening();
+            java.util.Arrays.fill(gc, 0);
+            for (int k = 0; k < way; k++) {
+                for (int t = 0; t < size; t++) {
+                    gc[k * n + order[from + t]] += gs[k * bs + t];
+                }
+            }
+            for (int k = 0; k < way; k++) {
+                int ik = i * way + k;
+                int ck = ik * n;
+                double da;
+                double db;
+                if (cosine) {
+                    double r = 0;
+                    for (int t = 0; t < size; t++) {
+                        r += gs[k * bs + t] * u[k * bs + t] / nv[k];
+                    }
+                    double kk = scale * b[ik] / nv[k];
+                    double shrink = r / nv[k];
+                    for (int l = 0; l < n; l++) {
+                        d[l] = kk * (gc[k * n + l] - shrink * coef[ck + l]) + wd * coef[ck + l];
+                    }
+                    da = -kk * shrink * a[ik] + wd * a[ik];
+                    db = scale * r + wd * b[ik];
+                } else {
+                    double sumG = 0;
+                    for (int t = 0; t < size; t++) {
+                        sumG += gs[k * bs + t];
+                    }
+                    for (int l = 0; l < n; l++) {
+                        d[l] = gc[k * n + l] + wd * coef[ck + l];
+                    }
+                    da = wd * a[ik];
+                    db = sumG + wd * b[ik];
+                }
+                for (int l = 0; l < n; l++) {
+                    double buf = first ? d[l] : mom * bufCoef[ck + l] + keep * d[l];
+                    bufCoef[ck + l] = buf;
+                    coef[ck + l] -= lr * buf;
+                }
+                bufA[ik] = first ? da : mom * bufA[ik] + keep * da;
+                a[ik] -= lr * bufA[ik];
+                bufB[ik] = first ? db : mom * bufB[ik] + keep * db;
+                b[ik] -= lr * bufB[ik];
+            }
+        }
+
+        private void predict(double[] acc) {
+            int nq = way * qpc;
+            double[] z = new double[way];
+            for (int i = 0; i < count; i++) {
+                int ep = lo + i;
+                int cOff = i * way * n;
+                int gOff = ep * n * n;
+                if (cosine) {
+                    for (int k = 0; k < way; k++) {
+                        int ck = cOff + k * n;
+                        double ak = a[i * way + k];
+                        double cross = 0;
+                        double quad = 0;
+                        for (int l = 0; l < n; l++) {
+                            cross += coef[ck + l] * p0[(ep * way + k) * n + l];
+                            double row = 0;
+                            for (int mm = 0; mm < n; mm++) {
+                                row += gram[gOff + l * n + mm] * coef[ck + mm];
+                            }
+                            quad += coef[ck + l] * row;
+                        }
+                        z[k] = Math.sqrt(ak * (ak * n0[ep * way + k] + 2 * cross) + quad);
+                    }
+                }
+                int correct = 0;
+                int best = 0;
+                for (int q = 0; q < nq; q++) {
+                    double bestScore = Double.NEGATIVE_INFINITY;
+                    for (int k = 0; k < way; k++) {
+                        int ck = cOff + k * n;
+                        double s = a[i * way + k] * p0q[(ep * way + k) * nq + q];
+                        for (int l = 0; l < n; l++) {
+                            s += coef[ck + l] * kq[(ep * n + l) * nq + q];
+                        }
+                        s = cosine ? scale * b[i * way + k] * s / z[k] : s + b[i * way + k];
+                        if (k == 0 || s > bestScore) {
+                            bestScore = s;
+                            best = k;
+                        }
+                    }
+                    correct += best == q / qpc ? 1 : 0;
+                }
+                acc[ep] = 100.0 * correct / nq;
+            }
+        }
     }
 }

@@ -107,6 +107,30 @@ public final class ParameterStore implements AutoCloseable {
         return n;
     }
 
+    /**
+     * Closes every array of this store's manager that is neither a parameter, a buffer nor in
+     * {@code keep}. DJL attaches an op's result to the manager of the array the op is called on,
+     * so an op on a parameter (e.g. {@code weight.stopGradient()} in a loss) leaves its result
+     * here, outside the step's scope; sweeping after every step keeps memory flat.
+     *
+     * @param keep further long-lived arrays owned by this manager (optimizer and objective state)
+     * @return how many arrays were closed
+     */
+    public int sweep(java.util.Collection<NDArray> keep) {
+        java.util.Set<NDArray> live = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        live.addAll(parameters.values());
+        live.addAll(buffers.values());
+        live.addAll(keep);
+        int closed = 0;
+        for (NDArray a : manager.getManagedArrays()) {
+            if (!live.contains(a) && a.getManager() == manager) {
+                a.close();
+                closed++;
+            }
+        }
+        return closed;
+    }
+
     @Override
     public void close() {
         manager.close();

@@ -56,8 +56,10 @@ public final class CellRunner {
         }
         RunRecord record = protocols.get(cell.protocol()).run(cell, context.withTitle(title));
         store.save(record);
-        context.log().printf(Locale.ROOT, "%s | finished: top-1 error %.2f%% (%.1f s)%n", title,
-                record.metrics().getOrDefault("top1_error", Double.NaN), record.wallSeconds());
+        StringBuilder metrics = new StringBuilder();
+        record.metrics().entrySet().stream().filter(e -> !e.getKey().equals("parameters")).limit(3)
+                .forEach(e -> metrics.append(String.format(Locale.ROOT, " %s %.2f", e.getKey(), e.getValue())));
+        context.log().printf(Locale.ROOT, "%s | finished:%s (%.1f s)%n", title, metrics, record.wallSeconds());
         return true;
     }
 }

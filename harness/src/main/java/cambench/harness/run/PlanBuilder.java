@@ -66,7 +66,7 @@ public final class PlanBuilder {
             tables.add(withRows(resources.table(id), extraObjectives));
         }
         Preset effective = new Preset(preset.name(), preset.description(), seeds == null ? preset.seeds() : seeds,
-                ids, preset.datasets(), preset.models(), preset.recipe(), params);
+                ids, preset.datasets(), preset.models(), preset.recipe(), params, preset.tableRecipes());
         return Plan.of(effective, tables, (objective, overrides) ->
                 Params.resolve(objective, objectives.provider(objective).parameters(), overrides).asMap());
     }
@@ -86,6 +86,6 @@ public final class PlanBuilder {
             }
         }
         return new TableSpec(t.id(), t.title(), t.source(), t.protocol(), t.metric(), t.metricLabel(),
-                t.lowerIsBetter(), t.baselineRow(), t.recipe(), t.recipeNote(), t.columns(), rows, t.aggregate());
+                t.lowerIsBetter(), t.baselineRow(), t.recipe(), t.recipeNote(), t.columns(), rows, t.curves(), t.aggregate());
     }
 }

@@ -19,6 +19,7 @@ import java.util.Map;
 public final class Sgd implements Optimizer {
     private final List<NDArray> params;
     private final Map<String, NDArray> buffers = new LinkedHashMap<>();
+    private final List<NDArray> moms = new ArrayList<>();
     private final double momentum;
     private final boolean nesterov;
     private final double weightDecay;
@@ -40,6 +41,7 @@ public final class Sgd implements Optimizer {
                 NDArray b = manager.zeros(e.getValue().getShape());
                 b.setName("momentum." + e.getKey());
                 buffers.put("momentum." + e.getKey(), b);
+                moms.add(b);
             }
         }
     }
@@ -58,19 +60,31 @@ public final class Sgd implements Optimizer {
      */
     @Override
     public void step(double lr, NDManager scratch) {
-        List<NDArray> moms = new ArrayList<>(buffers.values());
         for (int i = 0; i < params.size(); i++) {
             NDArray p = params.get(i);
-            NDArray grad = p.getGradient();
-            grad.attach(scratch);
-            NDArray g = weightDecay > 0 ? grad.add(p.mul((float) weightDecay)) : grad;
+            NDArray g = p.getGradient(); // p's gradient tensor itself, updated in place, zeroed below
+            g.attach(scratch);
+            // results of ops on p or buf would belong to the network's manager: close them here
+            if (weightDecay > 0) {
+                try (NDArray decay = p.mul((float) weightDecay)) {
+                    g.addi(decay);
+                }
+            }
             NDArray update = g;
             if (momentum > 0) {
                 NDArray buf = moms.get(i);
                 buf.muli((float) momentum).addi(g);
-                update = nesterov ? g.add(buf.mul((float) momentum)) : buf;
+                if (nesterov) {
+                    try (NDArray look = buf.mul((float) momentum)) {
+                        update = g.add(look);
+                    }
+                } else {
+                    update = buf;
+                }
             }
-            p.subi(update.mul((float) lr));
+            try (NDArray delta = update.mul((float) lr)) {
+                p.subi(delta);
+            }
             JniUtils.zeroGrad((PtNDArray) p);
         }
     }

@@ -13,6 +13,7 @@ import cambench.harness.plugin.LossTerms;
 import cambench.harness.plugin.Objective;
 import cambench.harness.plugin.Progress;
 import cambench.harness.plugin.StepOutputs;
+import cambench.harness.plugin.TeacherOutputs;
 import cambench.results.record.EpochMetrics;
 import cambench.results.record.Recipe;
 import cambench.results.store.RunStore;
@@ -46,6 +47,7 @@ public final class Trainer {
     private final NDManager manager;
     private final ProgressLine progress;
     private final Optimizer optimizer;
+    private final Network teacher;
 
     /**
      * Prepares a run.
@@ -60,6 +62,16 @@ public final class Trainer {
      */
     public Trainer(Network network, Objective objective, Recipe recipe, BatchLoader train, BatchLoader test,
             long seed, ProgressLine progress) {
+        this(network, objective, recipe, train, test, seed, progress, null);
+    }
+
+    /**
+     * Prepares a distillation run: {@code teacher} (fixed, evaluation mode, no gradient) sees
+     * every batch first and its outputs reach the objective as {@link StepOutputs#teacher()}.
+     */
+    public Trainer(Network network, Objective objective, Recipe recipe, BatchLoader train, BatchLoader test,
+            long seed, ProgressLine progress, Network teacher) {
+        this.teacher = teacher;
         this.network = network;
         this.objective = objective;
         this.recipe = recipe;
@@ -136,6 +148,7 @@ public final class Trainer {
                     lossSum += r.loss();
                     r.terms().forEach((k, v) -> termSums.merge(k, v, Double::sum));
                 }
+                releaseStrays();
                 steps++;
                 double elapsed = (System.nanoTime() - start) / 1e9;
                 double rate = acc.seen() / Math.max(elapsed, 1e-9);
@@ -157,13 +170,14 @@ public final class Trainer {
         NDArray x = input(step, b);
         NDArray y = labels(step, b);
         StepOutputs out;
+        Optional<TeacherOutputs> teacherOut = teacherOutputs(x);
         Map<String, Double> terms = new LinkedHashMap<>();
         double loss;
         float[] logits;
         try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
             NetworkOutput o = network.forward(x, true);
             out = new StepOutputs(o.features(), o.pooled(), o.logits(), network.head().camWeight(),
-                    network.head().bias(), y, o.stages(), progress, Optional.empty());
+                    network.head().bias(), y, o.stages(), progress, teacherOut);
             LossTerms lt = objective.terms(out);
             NDArray totalLoss = lt.total();
             gc.backward(totalLoss);
@@ -178,6 +192,45 @@ public final class Trainer {
         optimizer.step(lr, step);
         objective.afterStep(out);
         return new StepResult(loss, terms, logits);
+    }
+
+    /** Frees results of ops called on long-lived arrays during a step (see {@link cambench.harness.model.ParameterStore#sweep}). */
+    private void releaseStrays() {
+        java.util.List<NDArray> keep = new java.util.ArrayList<>(optimizer.state().values());
+        keep.addAll(objective.state().values());
+        network.store().sweep(keep);
+        if (teacher != null) {
+            teacher.store().sweep(java.util.List.of());
+        }
+    }
+
+    /** The teacher's outputs for a batch, computed outside the gradient tape (constants). */
+    private Optional<TeacherOutputs> teacherOutputs(NDArray x) {
+        if (teacher == null) {
+            return Optional.empty();
+        }
+        NetworkOutput t = teacher.forward(x, false);
+        return Optional.of(new TeacherOutputs(t.features(), t.logits(), teacher.head().camWeight(),
+                teacher.head().bias(), t.stages()));
+    }
+
+    /**
+     * Runs one training step on {@code b} in its own native-memory scope, as {@link #run} does, with
+     * every objective term switched on ({@link Progress#steadyState()}); for {@code cambench bench}.
+     *
+     * @return the step's loss
+     */
+    public double benchStep(Batch b, double lr) {
+        try (NDManager s = manager.newSubManager()) {
+            return step(s, b, Progress.steadyState(), lr).loss();
+        } finally {
+            releaseStrays();
+        }
+    }
+
+    /** Evaluates on the test batches as {@link #run} does; for {@code cambench bench}: the top-1 error (%). */
+    public double benchEvaluate() {
+        return evaluate().top1Error();
     }
 
     /** Evaluates the current network on the test batches (eval mode, no gradient). */

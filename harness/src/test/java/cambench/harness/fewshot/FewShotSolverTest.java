@@ -61,7 +61,7 @@ class FewShotSolverTest {
                 for (int shot : new int[] {1, 5}) {
                     EpisodeSampler s = new EpisodeSampler(cache.indicesByClass(), cache.classes(), 5, shot, 6, 4);
                     Episode[] eps = s.episodes(10);
-                    double[] batched = new BatchedFineTuner(head, FineTuneRecipe.CLOSER_LOOK, 77, 4).solve(cache, eps, m);
+                    double[] batched = new BatchedFineTuner(head, FineTuneRecipe.CLOSER_LOOK, 77, 4, 2).solve(cache, eps, m);
                     double[] reference = new double[eps.length];
                     for (int e = 0; e < eps.length; e++) {
                         reference[e] = reference(head, FineTuneRecipe.CLOSER_LOOK, new EpisodeStart(77), cache, eps[e]);

@@ -20,6 +20,8 @@ import java.util.function.BiFunction;
  * @param cells every (table, row, column, seed) cell
  */
 public record Plan(Preset preset, List<TableSpec> tables, List<PlannedCell> cells) {
+    /** The protocol of teacher cells: classification that also keeps the final weights. */
+    public static final String TEACHER_PROTOCOL = "teacher";
 
     /**
      * Expands tables into cells.
@@ -34,19 +36,21 @@ public record Plan(Preset preset, List<TableSpec> tables, List<PlannedCell> cell
         List<PlannedCell> cells = new ArrayList<>();
         for (TableSpec t : tables) {
             for (TableSpec.Row row : t.rows()) {
-                Map<String, String> overrides = new LinkedHashMap<>(row.params());
-                String prefix = row.objective() + ".";
-                preset.params().forEach((k, v) -> {
-                    if (k.startsWith(prefix)) {
-                        overrides.put(k.substring(prefix.length()), v);
-                    }
-                });
-                Map<String, String> params = resolveParams.apply(row.objective(), overrides);
+                boolean teacherRow = row.objective().equals(TableSpec.TEACHER_ROW);
                 for (TableSpec.Column col : t.columns()) {
-                    Recipe recipe = preset.recipe(col.recipe() != null ? col.recipe() : t.recipe());
+                    if (teacherRow) {
+                        Cell student = studentCell(preset, t, col, "ce", Map.of(), 1, resolveParams);
+                        cells.add(new PlannedCell(t.id(), row.id(), col.id(), student.teacher()));
+                        continue;
+                    }
+                    Map<String, String> params = resolveParams.apply(row.objective(),
+                            overrides(row.objective(), row.params(), col.params(), preset.params()));
                     for (int seed = 1; seed <= preset.seeds(); seed++) {
-                        Cell cell = new Cell(t.protocol(), preset.dataset(col.dataset()), preset.model(col.model()),
-                                row.objective(), params, recipe, seed);
+                        Cell cell = studentCell(preset, t, col, row.objective(), params, seed, resolveParams);
+                        if (row.protocol() != null) {
+                            cell = new Cell(row.protocol(), cell.dataset(), cell.model(), cell.objective(),
+                                    cell.params(), cell.recipe(), cell.seed());
+                        }
                         cells.add(new PlannedCell(t.id(), row.id(), col.id(), cell));
                     }
                 }
@@ -55,11 +59,39 @@ public record Plan(Preset preset, List<TableSpec> tables, List<PlannedCell> cell
         return new Plan(preset, List.copyOf(tables), List.copyOf(cells));
     }
 
-    /** The distinct cells to run, in plan order (shared cells once). */
+    /** Row parameters, then the column's and the preset's for this objective ({@code objective.param} keys). */
+    private static Map<String, String> overrides(String objective, Map<String, String> row,
+            Map<String, String> column, Map<String, String> preset) {
+        Map<String, String> out = new LinkedHashMap<>(row);
+        String prefix = objective + ".";
+        for (Map<String, String> scoped : List.of(column, preset)) {
+            scoped.forEach((k, v) -> {
+                if (k.startsWith(prefix)) {
+                    out.put(k.substring(prefix.length()), v);
+                }
+            });
+        }
+        return out;
+    }
+
+    private static Cell studentCell(Preset preset, TableSpec t, TableSpec.Column col, String objective,
+            Map<String, String> params, long seed, BiFunction<String, Map<String, String>, Map<String, String>> resolve) {
+        Recipe recipe = preset.recipe(t.id(), col.recipe() != null ? col.recipe() : t.recipe());
+        String dataset = preset.dataset(col.dataset());
+        Cell teacher = col.teacher() == null ? null : new Cell(TEACHER_PROTOCOL, dataset, preset.model(col.teacher()),
+                "ce", resolve.apply("ce", Map.of()), recipe, 1);
+        return new Cell(t.protocol(), dataset, preset.model(col.model()), objective, params, recipe, seed, teacher);
+    }
+
+    /** The distinct cells to run, in plan order (shared cells once; teachers before their students). */
     public List<Cell> distinctCells() {
         Set<String> seen = new LinkedHashSet<>();
         List<Cell> out = new ArrayList<>();
         for (PlannedCell p : cells) {
+            Cell teacher = p.cell().teacher();
+            if (teacher != null && seen.add(teacher.key())) {
+                out.add(teacher);
+            }
             if (seen.add(p.cell().key())) {
                 out.add(p.cell());
             }

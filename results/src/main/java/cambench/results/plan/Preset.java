@@ -19,10 +19,19 @@ import java.util.Map;
  * @param models paper model to the model actually used (absent: as is)
  * @param recipe recipe fields that replace the table's (epochs, batch_size, ...)
  * @param params objective parameter overrides, {@code objective.param -> value}
+ * @param tableRecipes per-table recipe fields applied after {@code recipe} (e.g. few-shot's Adam
+ *     learning rate), by table id
  */
 public record Preset(String name, String description, int seeds, List<String> tables,
         Map<String, String> datasets, Map<String, String> models,
-        @JsonProperty("recipe") Map<String, Object> recipe, Map<String, String> params) {
+        @JsonProperty("recipe") Map<String, Object> recipe, Map<String, String> params,
+        @JsonProperty("table_recipes") Map<String, Map<String, Object>> tableRecipes) {
+
+    /** A preset without per-table recipes. */
+    public Preset(String name, String description, int seeds, List<String> tables, Map<String, String> datasets,
+            Map<String, String> models, Map<String, Object> recipe, Map<String, String> params) {
+        this(name, description, seeds, tables, datasets, models, recipe, params, Map.of());
+    }
 
     /** Defaults for optional fields. */
     public Preset {
@@ -30,6 +39,7 @@ public record Preset(String name, String description, int seeds, List<String> ta
         models = models == null ? Map.of() : Map.copyOf(models);
         recipe = recipe == null ? Map.of() : Map.copyOf(recipe);
         params = params == null ? Map.of() : Map.copyOf(params);
+        tableRecipes = tableRecipes == null ? Map.of() : Map.copyOf(tableRecipes);
         tables = tables == null ? List.of() : List.copyOf(tables);
     }
 
@@ -43,9 +53,17 @@ public record Preset(String name, String description, int seeds, List<String> ta
         return models.getOrDefault(paperModel, paperModel);
     }
 
+    /** {@code base} with this preset's recipe fields, then those for table {@code tableId}, applied. */
+    public Recipe recipe(String tableId, Recipe base) {
+        return apply(apply(base, recipe), tableRecipes.getOrDefault(tableId, Map.of()));
+    }
+
     /** {@code base} with this preset's recipe fields applied. */
     public Recipe recipe(Recipe base) {
-        Map<String, Object> r = recipe;
+        return apply(base, recipe);
+    }
+
+    private static Recipe apply(Recipe base, Map<String, Object> r) {
         return new Recipe(
                 num(r, "epochs", base.epochs()).intValue(),
                 num(r, "batch_size", base.batchSize()).intValue(),

@@ -17,11 +17,13 @@ import java.util.Map;
  * @param metric metric name in run records, e.g. {@code top1_error}
  * @param metricLabel human label, e.g. {@code top-1 error (%)}
  * @param lowerIsBetter whether smaller is better (errors)
- * @param baselineRow id of the row every gain is measured against
+ * @param baselineRow id of the row every gain is measured against, or null for no gains
  * @param recipe the paper's recipe for every column (columns may override)
  * @param recipeNote what the recipe follows and what was assumed
  * @param columns the columns
  * @param rows the rows
+ * @param curves id of a column whose per-epoch test curves (every row, mean and CI band over
+ *     seeds) are written as {@code ID_curves.csv/png}, or null
  * @param aggregate {@code seeds} (one number per run; Student t over seeds) or {@code samples}
  *     (the records' per-unit samples, e.g. episodes, pooled over seeds and paired by (seed, index);
  *     mean +- 1.96 sd / sqrt(n)); absent means {@code seeds}
@@ -32,14 +34,14 @@ public record TableSpec(String id, String title, String source, String protocol,
         @JsonProperty("baseline_row") String baselineRow,
         Recipe recipe,
         @JsonProperty("recipe_note") String recipeNote,
-        List<Column> columns, List<Row> rows, String aggregate) {
+        List<Column> columns, List<Row> rows, String curves, String aggregate) {
 
     /** The spec with seed aggregation. */
     public TableSpec(String id, String title, String source, String protocol, String metric, String metricLabel,
             boolean lowerIsBetter, String baselineRow, Recipe recipe, String recipeNote, List<Column> columns,
             List<Row> rows) {
         this(id, title, source, protocol, metric, metricLabel, lowerIsBetter, baselineRow, recipe, recipeNote,
-                columns, rows, "seeds");
+                columns, rows, null, "seeds");
     }
 
     /** Defaults the aggregation. */
@@ -64,13 +66,25 @@ public record TableSpec(String id, String title, String source, String protocol,
      * @param model the paper's model
      * @param recipe a column-specific recipe, or null for the table's
      * @param metric a column-specific metric (e.g. {@code acc_1shot}), or null for the table's
+     * @param teacher the teacher model of a distillation column (the student is {@code model}), or null
+     * @param params objective parameters for this column, {@code objective.param -> value} (e.g. a
+     *     per-pair {@code catkd.beta}); they override the row's
      */
-    public record Column(String id, String label, String dataset, String model, Recipe recipe, String metric) {
+    public record Column(String id, String label, String dataset, String model, Recipe recipe, String metric,
+            String teacher, Map<String, String> params) {
         /** A column that uses the table's metric. */
         public Column(String id, String label, String dataset, String model, Recipe recipe) {
-            this(id, label, dataset, model, recipe, null);
+            this(id, label, dataset, model, recipe, null, null, null);
+        }
+
+        /** Defaults for optional fields. */
+        public Column {
+            params = params == null ? Map.of() : Map.copyOf(params);
         }
     }
+
+    /** The row objective that stands for "the teacher itself" (its own classification cell, seed 1). */
+    public static final String TEACHER_ROW = "@teacher";
 
     /** The metric of column {@code c}. */
     public String metricOf(Column c) {
@@ -85,8 +99,16 @@ public record TableSpec(String id, String title, String source, String protocol,
      * @param objective objective name
      * @param params objective parameters for this row (on top of the defaults)
      * @param paper the paper's value per column (null where the paper has none)
+     * @param protocol a protocol for this row instead of the table's, or null (e.g. the student
+     *     baseline of a distillation table is plain classification: no teacher, shared by columns)
      */
-    public record Row(String id, String label, String objective, Map<String, String> params, List<Double> paper) {
+    public record Row(String id, String label, String objective, Map<String, String> params, List<Double> paper,
+            String protocol) {
+        /** A row of the table's protocol. */
+        public Row(String id, String label, String objective, Map<String, String> params, List<Double> paper) {
+            this(id, label, objective, params, paper, null);
+        }
+
         /** Defaults for optional fields. */
         public Row {
             params = params == null ? Map.of() : Map.copyOf(params);

@@ -22,11 +22,18 @@ import java.util.TreeMap;
  * @param params objective parameters as text (sorted)
  * @param recipe optimisation recipe
  * @param seed seed of initialisation, data order and augmentation
+ * @param teacher the classification cell that trains the teacher (distillation), or null
  */
 public record Cell(String protocol, String dataset, String model, String objective,
-        Map<String, String> params, Recipe recipe, long seed) {
+        Map<String, String> params, Recipe recipe, long seed, Cell teacher) {
     private static final ObjectMapper CANONICAL = new ObjectMapper()
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+    /** A cell without a teacher. */
+    public Cell(String protocol, String dataset, String model, String objective, Map<String, String> params,
+            Recipe recipe, long seed) {
+        this(protocol, dataset, model, objective, params, recipe, seed, null);
+    }
 
     /** Copies params into a sorted map. */
     public Cell {
@@ -36,9 +43,13 @@ public record Cell(String protocol, String dataset, String model, String objecti
     /** A stable 16-hex-digit digest of every field. */
     public String key() {
         try {
-            byte[] json = CANONICAL.writeValueAsBytes(new TreeMap<>(Map.of(
+            Map<String, Object> fields = new TreeMap<>(Map.of(
                     "protocol", protocol, "dataset", dataset, "model", model, "objective", objective,
-                    "params", new TreeMap<>(params), "recipe", recipe, "seed", seed)));
+                    "params", new TreeMap<>(params), "recipe", recipe, "seed", seed));
+            if (teacher != null) {
+                fields.put("teacher", teacher.key());
+            }
+            byte[] json = CANONICAL.writeValueAsBytes(fields);
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(json);
             return HexFormat.of().formatHex(digest, 0, 8);
         } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -48,7 +59,8 @@ public record Cell(String protocol, String dataset, String model, String objecti
 
     /** A readable, file-system-safe name: {@code protocol-dataset-model-objective-sSEED-KEY}. */
     public String fileName() {
-        String readable = String.join("-", protocol, dataset, model, objective, "s" + seed);
+        String student = teacher == null ? model : teacher.model() + "_to_" + model;
+        String readable = String.join("-", protocol, dataset, student, objective, "s" + seed);
         return readable.replaceAll("[^A-Za-z0-9_.+=-]", "_") + "-" + key();
     }
 }

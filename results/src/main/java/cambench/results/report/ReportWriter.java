@@ -22,11 +22,13 @@ import java.util.TreeMap;
 public final class ReportWriter {
     private final Plan plan;
     private final TableAggregator aggregator;
+    private final Map<String, RunRecord> recordsByKey = new TreeMap<>();
 
     /** Prepares a report of {@code records} for {@code plan}. */
     public ReportWriter(Plan plan, List<RunRecord> records) {
         this.plan = plan;
         this.aggregator = new TableAggregator(plan, records);
+        records.forEach(r -> recordsByKey.put(r.key(), r));
     }
 
     /**
@@ -51,6 +53,16 @@ public final class ReportWriter {
             written.add(csv);
             written.add(md);
             written.add(png);
+            if (t.curves() != null) {
+                CurveWriter curves = new CurveWriter(plan, recordsByKey);
+                var series = curves.curves(t, t.curves());
+                Path curveCsv = dir.resolve(t.id() + "_curves.csv");
+                Path curvePng = dir.resolve(t.id() + "_curves.png");
+                RunStore.writeAtomically(curveCsv, curves.csv(t, t.curves(), series).getBytes(StandardCharsets.UTF_8));
+                RunStore.writeAtomically(curvePng, curves.png(t, t.curves(), series));
+                written.add(curveCsv);
+                written.add(curvePng);
+            }
         }
         return written;
     }
@@ -99,6 +111,9 @@ public final class ReportWriter {
             }
             b.append('\n');
         }
+        if (t.baselineRow() == null) {
+            return b.toString();
+        }
         b.append("\nPaired gain over `").append(t.baselineRow()).append(t.pooledSamples()
                 ? "` on matching episodes (positive = better), " : "` on matching seeds (positive = better), ")
                 .append("mean [95% CI], paired-t p; **bold** where the CI excludes 0:\n\n| Method |");
@@ -108,7 +123,7 @@ public final class ReportWriter {
         b.append('\n');
         i = 0;
         for (TableSpec.Row row : t.rows()) {
-            boolean baseline = row.id().equals(t.baselineRow());
+            boolean baseline = row.id().equals(t.baselineRow()) || row.objective().equals(TableSpec.TEACHER_ROW);
             if (!baseline) {
                 b.append("| ").append(row.label()).append(" |");
             }
@@ -137,7 +152,7 @@ public final class ReportWriter {
                 subs.put(c.model(), m);
             }
         }
-        String recipe = "recipe used: " + plan.preset().recipe(t.recipe()).describe()
+        String recipe = "recipe used: " + plan.preset().recipe(t.id(), t.recipe()).describe()
                 + (t.columns().stream().anyMatch(c -> c.recipe() != null) ? " (columns with their own recipe: "
                         + "that recipe with the preset's overrides)" : "");
         if (subs.isEmpty()) {

@@ -47,7 +47,9 @@ public final class TableAggregator {
                         .filter(p -> p.table().equals(table.id()) && p.row().equals(row.id())
                                 && p.column().equals(col.id()))
                         .findFirst().orElseThrow();
-                PairedDifference gain = row.id().equals(table.baselineRow()) ? null
+                boolean noGain = table.baselineRow() == null || row.id().equals(table.baselineRow())
+                        || row.objective().equals(TableSpec.TEACHER_ROW);
+                PairedDifference gain = noGain ? null
                         : pairedGain(values, base, table.lowerIsBetter(), table.pooledSamples());
                 double[] v = toArray(values);
                 Summary summary = table.pooledSamples() ? Summary.normal95(v) : Summary.of(v);

@@ -1,0 +1,214 @@
+package cambench.harness.datasets;
+
+import cambench.harness.data.CubReader;
+import cambench.harness.data.GlyphSet;
+import cambench.harness.data.ImageFolderReader;
+import cambench.harness.data.ImageSet;
+import cambench.results.UserException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Resolves few-shot data set specs to class splits (base / val / novel) and the episode settings.
+ *
+ * <p>Specs (every one also takes the evaluation options {@code way=5}, {@code query=16},
+ * {@code episodes=600}):
+ * <ul>
+ *   <li>{@code fewshot-glyphs:base=64,val=16,novel=20,per=60,size=32,channels=1,seed=7}: rendered
+ *       glyph classes, the first {@code base} classes are base, the next {@code val} val, the next
+ *       {@code novel} novel; {@code per} images a class. Nothing to download.</li>
+ *   <li>{@code mini-imagenet[:size=224]}: {@code DATA_ROOT/mini-imagenet/} with the Ravi-Larochelle
+ *       split CSVs {@code train.csv}, {@code val.csv}, {@code test.csv} ({@code filename,label}, as
+ *       CloserLookFewShot reads them: 64 base, 16 val, 20 novel classes) and {@code images/}.</li>
+ *   <li>{@code cub[:size=224]}: CUB-200-2011 under {@code DATA_ROOT} split by class as CloserLook
+ *       (0-based class id i: {@code i % 2 == 0} base (100), {@code i % 4 == 1} val (50),
+ *       {@code i % 4 == 3} novel (50)).</li>
+ *   <li>{@code cross:SOURCE->TARGET}: base classes of SOURCE, val and novel classes of TARGET (its
+ *       novel split when TARGET is a few-shot spec, else every class of a classification spec's
+ *       test set, e.g. {@code fashion-mnist:test=2000}); the evaluation options go on TARGET. Paper:
+ *       {@code cross:mini-imagenet->cub}.</li>
+ * </ul>
+ * Images of SOURCE and TARGET must share channels and size.
+ */
+public final class FewShotCatalog {
+    private static final Map<String, FewShotSplit> CACHE = new ConcurrentHashMap<>();
+    private static final Set<String> EVAL_KEYS = Set.of("way", "query", "episodes");
+
+    private final Path dataRoot;
+    private final DatasetCatalog classification;
+
+    /** A catalog reading real data sets below {@code dataRoot} (may be null). */
+    public FewShotCatalog(Path dataRoot) {
+        this.dataRoot = dataRoot;
+        this.classification = new DatasetCatalog(dataRoot);
+    }
+
+    /**
+     * A class split with its episode settings.
+     *
+     * @param base base classes (training)
+     * @param val validation classes (may be empty of images for cross-domain targets without one)
+     * @param novel novel classes (episodes)
+     * @param testAugment evaluation transform of novel images
+     * @param way classes per episode
+     * @param query query images per class
+     * @param episodes episodes per shot count
+     * @param description what was loaded, for the run record
+     */
+    public record FewShotSplit(ImageSet base, ImageSet val, ImageSet novel, String testAugment, int way, int query,
+            int episodes, Map<String, String> description) {
+    }
+
+    /**
+     * Loads (or returns the cached) split for {@code spec}.
+     *
+     * @throws UserException for an unknown name, a bad option or missing files
+     */
+    public FewShotSplit load(String spec) {
+        String key = dataRoot + "|" + spec;
+        FewShotSplit cached = CACHE.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        FewShotSplit loaded = loadUncached(spec);
+        CACHE.put(key, loaded);
+        return loaded;
+    }
+
+    private FewShotSplit loadUncached(String spec) {
+        if (spec.startsWith("cross:")) {
+            String[] parts = spec.substring("cross:".length()).split("->", -1);
+            if (parts.length != 2 || parts[0].isBlank() || parts[1].isBlank()) {
+                throw new UserException("data set '" + spec + "': expected cross:SOURCE->TARGET, e.g. "
+                        + "cross:mini-imagenet->cub");
+            }
+            FewShotSplit source = splits(DatasetSpec.parse(parts[0].strip()), false);
+            FewShotSplit target = splits(DatasetSpec.parse(parts[1].strip()), true);
+            ImageSet b = source.base();
+            ImageSet n = target.novel();
+            if (b.channels() != n.channels() || b.height() != n.height() || b.width() != n.width()) {
+                throw new UserException("data set '" + spec + "': source images are " + shape(b) + ", target images "
+                        + shape(n) + "; give both the same size and channels");
+            }
+            Map<String, String> d = new LinkedHashMap<>();
+            d.put("spec", spec);
+            source.description().forEach((k, v) -> d.put("source_" + k, v));
+            target.description().forEach((k, v) -> d.put("target_" + k, v));
+            return new FewShotSplit(b, target.val(), n, target.testAugment(), target.way(), target.query(),
+                    target.episodes(), d);
+        }
+        return splits(DatasetSpec.parse(spec), false);
+    }
+
+    /** A plain (non-cross) spec; {@code asTarget} allows classification specs (all classes novel). */
+    private FewShotSplit splits(DatasetSpec full, boolean asTarget) {
+        Map<String, String> own = new LinkedHashMap<>();
+        Map<String, String> eval = new LinkedHashMap<>();
+        full.options().forEach((k, v) -> (EVAL_KEYS.contains(k) ? eval : own).put(k, v));
+        DatasetSpec spec = new DatasetSpec(full.name(), own);
+        DatasetSpec evalSpec = new DatasetSpec(full.name(), eval);
+        int way = evalSpec.integer("way", 5, 2);
+        int query = evalSpec.integer("query", 16, 1);
+        int episodes = evalSpec.integer("episodes", 600, 1);
+        ImageSet[] s;
+        String source;
+        switch (spec.name()) {
+            case "fewshot-glyphs" -> {
+                spec.allowOnly(Set.of("base", "val", "novel", "per", "size", "channels", "seed"));
+                int base = spec.integer("base", 64, 2);
+                int val = spec.integer("val", 16, 0);
+                int novel = spec.integer("novel", 20, 2);
+                int per = spec.integer("per", 60, 2);
+                int size = spec.integer("size", 32, 8);
+                int channels = spec.integer("channels", 1, 1);
+                if (channels != 1 && channels != 3) {
+                    throw new UserException("data set 'fewshot-glyphs': channels must be 1 or 3, got " + channels);
+                }
+                if (base + val + novel > GlyphSet.classCount()) {
+                    throw new UserException("data set 'fewshot-glyphs': base + val + novel must be <= "
+                            + GlyphSet.classCount() + ", got " + (base + val + novel));
+                }
+                ImageSet all = GlyphSet.render(base + val + novel, per, size, channels, spec.integer("seed", 7, 0), 0);
+                s = new ImageSet[] {range(all, 0, base), range(all, base, base + val),
+                    range(all, base + val, base + val + novel)};
+                source = "rendered DejaVu glyphs";
+            }
+            case "mini-imagenet" -> {
+                spec.allowOnly(Set.of("size"));
+                int size = spec.integer("size", 224, 8);
+                Path dir = folder("mini-imagenet", "put the Ravi-Larochelle split (train.csv, val.csv, test.csv, "
+                        + "images/) in DATA_ROOT/mini-imagenet");
+                Path images = dir.resolve("images");
+                s = new ImageSet[] {ImageFolderReader.readCsv(dir.resolve("train.csv"), images, size, "mini-base"),
+                    ImageFolderReader.readCsv(dir.resolve("val.csv"), images, size, "mini-val"),
+                    ImageFolderReader.readCsv(dir.resolve("test.csv"), images, size, "mini-novel")};
+                source = dir.toString();
+            }
+            case "cub" -> {
+                spec.allowOnly(Set.of("size"));
+                Path dir = folder("CUB_200_2011", "extract CUB_200_2011.tgz under --data-root");
+                ImageSet all = CubReader.read(dir, "all", spec.integer("size", 224, 8));
+                s = new ImageSet[] {modClasses(all, 2, 0), modClasses(all, 4, 1), modClasses(all, 4, 3)};
+                source = dir.toString();
+            }
+            default -> {
+                if (!asTarget) {
+                    throw new UserException("unknown few-shot data set '" + spec.name()
+                            + "'; known: fewshot-glyphs, mini-imagenet, cub, cross:SOURCE->TARGET");
+                }
+                String plain = spec.name() + (own.isEmpty() ? "" : ":" + String.join(",",
+                        own.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
+                DataSplit split = classification.load(plain);
+                ImageSet test = split.test();
+                s = new ImageSet[] {split.train(), test.filterClasses(Set.of()), test};
+                source = split.description().getOrDefault("source", plain);
+            }
+        }
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("spec", full.name() + (full.options().isEmpty() ? "" : ":" + full.options()));
+        d.put("source", source);
+        d.put("base_classes", Integer.toString(s[0].classCount()));
+        d.put("base_images", Integer.toString(s[0].count()));
+        d.put("val_classes", Integer.toString(s[1].classCount()));
+        d.put("novel_classes", Integer.toString(s[2].classCount()));
+        d.put("novel_images", Integer.toString(s[2].count()));
+        d.put("image_shape", shape(s[2]));
+        return new FewShotSplit(s[0], s[1], s[2], "none", way, query, episodes, d);
+    }
+
+    private Path folder(String name, String hint) {
+        if (dataRoot != null && Files.isDirectory(dataRoot.resolve(name))) {
+            return dataRoot.resolve(name);
+        }
+        throw new UserException("data set folder '" + name + "' not found under --data-root "
+                + (dataRoot == null ? "(not set)" : dataRoot) + "; " + hint);
+    }
+
+    private static ImageSet range(ImageSet all, int from, int to) {
+        Set<Integer> keep = new TreeSet<>();
+        for (int c = from; c < to; c++) {
+            keep.add(c);
+        }
+        return all.filterClasses(keep);
+    }
+
+    private static ImageSet modClasses(ImageSet all, int mod, int rest) {
+        Set<Integer> keep = new TreeSet<>();
+        for (int c = 0; c < all.classCount(); c++) {
+            if (c % mod == rest) {
+                keep.add(c);
+            }
+        }
+        return all.filterClasses(keep);
+    }
+
+    private static String shape(ImageSet s) {
+        return s.channels() + "x" + s.height() + "x" + s.width();
+    }
+}

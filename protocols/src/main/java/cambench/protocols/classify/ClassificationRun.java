@@ -1,0 +1,124 @@
+package cambench.protocols.classify;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import cambench.harness.data.Augmentation;
+import cambench.harness.data.BatchLoader;
+import cambench.harness.data.ImageSet;
+import cambench.harness.data.Normalization;
+import cambench.harness.datasets.DataSplit;
+import cambench.harness.model.ModelSpec;
+import cambench.harness.model.Models;
+import cambench.harness.model.Network;
+import cambench.harness.model.NetworkOutput;
+import cambench.harness.plugin.Objective;
+import cambench.harness.plugin.Progress;
+import cambench.harness.plugin.StepOutputs;
+import cambench.harness.plugin.TeacherOutputs;
+import cambench.harness.run.Environment;
+import cambench.harness.run.RunContext;
+import cambench.harness.train.ProgressLine;
+import cambench.harness.train.TrainResult;
+import cambench.harness.train.Trainer;
+import cambench.results.UserException;
+import cambench.results.record.Cell;
+import cambench.results.record.RunRecord;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+
+/**
+ * Trains one network for a cell and turns the outcome into a run record; shared by the
+ * classification, teacher and distillation protocols.
+ *
+ * <p>Inputs are normalised with the training set's per-channel mean and std; training batches
+ * use the recipe's augmentation and drop the last partial batch; the test set is evaluated in
+ * full after every epoch, and the last epoch's error is the result (never the best epoch).
+ */
+public final class ClassificationRun {
+    private ClassificationRun() {
+    }
+
+    /**
+     * Trains the cell's model with its objective.
+     *
+     * @param teacher (manager, model spec) to a fixed teacher network, or null
+     * @param onTrained called with the trained network before it is freed (e.g. to keep weights)
+     * @param extraMetrics metrics added to the record (e.g. the teacher's own error)
+     */
+    public static RunRecord run(Cell cell, RunContext context, BiFunction<NDManager, ModelSpec, Network> teacher,
+            Consumer<Network> onTrained, Map<String, Double> extraMetrics) {
+        String started = Instant.now().toString();
+        DataSplit data = context.catalog().load(cell.dataset());
+        ImageSet train = data.train();
+        Normalization norm = Normalization.of(train);
+        Augmentation trainAug = Augmentation.parse(cell.recipe().augment(), norm);
+        boolean dropLast = train.count() > cell.recipe().batchSize();
+        BatchLoader trainBatches = BatchLoader.builder().setData(train).setBatchSize(cell.recipe().batchSize())
+                .optAugmentation(trainAug).optSeed(cell.seed()).optShuffle(true).optDropLast(dropLast).build();
+        BatchLoader testBatches = BatchLoader.builder().setData(data.test()).setBatchSize(256)
+                .optAugmentation(Augmentation.parse(data.testAugment(), norm)).optShuffle(false).build();
+        int[] shape = trainBatches.sampleShape();
+        ModelSpec spec = new ModelSpec(shape[0], shape[1], train.classCount(), 0);
+        try (NDManager manager = NDManager.newBaseManager(context.device());
+                Network net = Models.create(cell.model(), spec, cell.seed(), manager)) {
+            Network teacherNet = teacher == null ? null : teacher.apply(manager, spec);
+            Objective objective = context.objectives().create(cell.objective(), cell.params(), train.classCount(),
+                    net.backbone().featureChannels(), net.store().manager());
+            if (objective.needsTeacher() && teacherNet == null) {
+                throw new UserException("objective '" + cell.objective() + "' is a distiller and needs a teacher;"
+                        + " use it in a distillation table (a column with a teacher)");
+            }
+            if (teacherNet != null) {
+                preflight(net, teacherNet, objective, spec);
+            }
+            Trainer trainer = new Trainer(net, objective, cell.recipe(), trainBatches, testBatches, cell.seed(),
+                    new ProgressLine(context.log(), context.title()), teacherNet);
+            TrainResult result = trainer.run(context.store().checkpointPath(cell));
+            onTrained.accept(net);
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            metrics.put("top1_error", result.top1Error());
+            metrics.put("top1_acc", 100 - result.top1Error());
+            metrics.put("top5_error", result.top5Error());
+            metrics.put("parameters", (double) net.store().parameterCount());
+            metrics.putAll(extraMetrics);
+            Map<String, String> dataInfo = new LinkedHashMap<>(data.description());
+            dataInfo.put("normalization", norm.toString());
+            dataInfo.put("test_augment", data.testAugment());
+            dataInfo.put("drop_last", Boolean.toString(dropLast));
+            return new RunRecord(RunRecord.FORMAT, cell.key(), cell, metrics, result.epochs(), dataInfo,
+                    Environment.describe(context.threads(), context.device().toString()), started,
+                    Instant.now().toString(), result.seconds(), result.resumedFromEpoch());
+        }
+    }
+
+    /**
+     * Evaluates the objective once on two blank images with the teacher attached, so that a
+     * teacher/student pair whose maps cannot be matched fails before any training.
+     */
+    private static void preflight(Network student, Network teacher, Objective objective, ModelSpec spec) {
+        if (teacher.classes() != student.classes()) {
+            throw new UserException("teacher " + teacher.name() + " has " + teacher.classes() + " classes, student "
+                    + student.name() + " " + student.classes());
+        }
+        try (NDManager m = student.store().manager().newSubManager();
+                GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+            NDArray x = m.zeros(new Shape(2, spec.inputChannels(), spec.inputSize(), spec.inputSize()));
+            NDArray y = m.create(new long[] {0, 1});
+            NetworkOutput t = teacher.forward(x, false);
+            NetworkOutput s = student.forward(x, false);
+            objective.terms(new StepOutputs(s.features(), s.pooled(), s.logits(), student.head().camWeight(),
+                    student.head().bias(), y, s.stages(), new Progress(0, 1, 1, List.of()),
+                    Optional.of(new TeacherOutputs(t.features(), t.logits(), teacher.head().camWeight(),
+                            teacher.head().bias(), t.stages())))).total();
+        }
+    }
+}

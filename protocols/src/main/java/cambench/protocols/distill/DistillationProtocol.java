@@ -1,0 +1,68 @@
+package cambench.protocols.distill;
+
+import ai.djl.ndarray.NDArray;
+import cambench.harness.model.Models;
+import cambench.harness.model.Network;
+import cambench.harness.run.Protocol;
+import cambench.harness.run.RunContext;
+import cambench.harness.train.Checkpoint;
+import cambench.protocols.classify.ClassificationRun;
+import cambench.results.UserException;
+import cambench.results.record.Cell;
+import cambench.results.record.RunRecord;
+import cambench.results.store.RunStore;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Knowledge distillation (paper Table 7, CAT-KD Tables A.1-A.5): a student trained with any
+ * objective (kd, at, ccm, catkd, or ce for the student baseline) while a fixed teacher, trained
+ * once per (data set, model, recipe, seed) by {@link TeacherProtocol} and loaded from its weights
+ * file, sees every batch. The teacher's own error is recorded beside the student's.
+ */
+public final class DistillationProtocol implements Protocol {
+
+    @Override
+    public String name() {
+        return "distillation";
+    }
+
+    @Override
+    public RunRecord run(Cell cell, RunContext context) {
+        Cell teacherCell = cell.teacher();
+        if (teacherCell == null) {
+            throw new UserException("distillation cell " + cell.fileName() + " names no teacher");
+        }
+        RunRecord teacherRecord = ensureTeacher(teacherCell, context);
+        Path weights = TeacherProtocol.weightsPath(context.store(), teacherCell);
+        return ClassificationRun.run(cell, context, (manager, spec) -> {
+            Network teacher = Models.create(teacherCell.model(), spec, teacherCell.seed(), manager);
+            Map<String, NDArray> arrays = TeacherProtocol.weights(teacher);
+            try {
+                Checkpoint.load(weights, arrays);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read teacher weights " + weights, e);
+            }
+            teacher.store().parameters().values().forEach(p -> p.setRequiresGradient(false));
+            return teacher;
+        }, net -> { }, Map.of("teacher_top1_error", teacherRecord.metric("top1_error"),
+                "teacher_top1_acc", 100 - teacherRecord.metric("top1_error")));
+    }
+
+    /** The teacher's record, training it first (once) when its record or weights are missing. */
+    private static RunRecord ensureTeacher(Cell teacher, RunContext context) {
+        RunStore store = context.store();
+        var existing = store.find(teacher);
+        if (existing.isPresent() && Files.exists(TeacherProtocol.weightsPath(store, teacher))) {
+            return existing.get();
+        }
+        RunRecord record = new TeacherProtocol().run(teacher, context.withTitle(context.title() + " (teacher "
+                + teacher.model() + ")"));
+        store.save(record);
+        return record;
+    }
+}

@@ -1,0 +1,192 @@
+package cambench.protocols.fewshot;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import cambench.harness.data.Augmentation;
+import cambench.harness.data.Batch;
+import cambench.harness.data.BatchLoader;
+import cambench.harness.data.ImageSet;
+import cambench.harness.data.Normalization;
+import cambench.harness.datasets.FewShotCatalog;
+import cambench.harness.fewshot.BatchedFineTuner;
+import cambench.harness.fewshot.Episode;
+import cambench.harness.fewshot.EpisodeSampler;
+import cambench.harness.fewshot.FeatureCache;
+import cambench.harness.fewshot.FineTuneHead;
+import cambench.harness.fewshot.FineTuneRecipe;
+import cambench.harness.model.CosineHead;
+import cambench.harness.model.LinearHead;
+import cambench.harness.model.ModelSpec;
+import cambench.harness.model.Models;
+import cambench.harness.model.Network;
+import cambench.harness.plugin.Objective;
+import cambench.harness.run.Environment;
+import cambench.harness.run.Protocol;
+import cambench.harness.run.RunContext;
+import cambench.harness.train.ProgressLine;
+import cambench.harness.train.TrainResult;
+import cambench.harness.train.Trainer;
+import cambench.results.record.Cell;
+import cambench.results.record.RunRecord;
+import cambench.results.stats.Summary;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Few-shot classification (paper Table 6, CloserLook's Baseline / Baseline++): train backbone +
+ * head on the base classes with the cell's objective and recipe, freeze the backbone, extract
+ * the novel classes' features once, then for 1 and 5 shots fine-tune a new head per episode
+ * ({@link FineTuneRecipe#CLOSER_LOOK}) and report query accuracy (%).
+ *
+ * <p>Two registered variants that differ only in the head, at training and test time:
+ * {@code fewshot-baseline} (linear) and {@code fewshot-baseline++} (cosine, {@link CosineHead}).
+ * Episodes come from {@link EpisodeSampler} seeded with the cell seed, and test-time heads from
+ * the same seed, so every objective with the same seed sees the same episodes (paired by (seed,
+ * episode index)). The data set spec sets way, query and episodes ({@link FewShotCatalog}).
+ * Records hold metrics {@code acc_1shot}, {@code acc_5shot} (mean over episodes), their 95%
+ * half-widths ({@code 1.96 sd / sqrt(n)}), {@code base_top1_error} (last epoch, on at most 512
+ * base training images, test transform), and the per-episode accuracies as samples.
+ */
+public abstract class FewShotProtocol implements Protocol {
+    /** The shot counts of Table 6. */
+    public static final int[] SHOTS = {1, 5};
+
+    private final FineTuneHead head;
+
+    FewShotProtocol(FineTuneHead head) {
+        this.head = head;
+    }
+
+    /** Baseline: linear head. */
+    public static final class Baseline extends FewShotProtocol {
+        /** Registered by ServiceLoader. */
+        public Baseline() {
+            super(FineTuneHead.LINEAR);
+        }
+    }
+
+    /** Baseline++: cosine head. */
+    public static final class BaselinePlusPlus extends FewShotProtocol {
+        /** Registered by ServiceLoader. */
+        public BaselinePlusPlus() {
+            super(FineTuneHead.COSINE);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "fewshot-" + head.method();
+    }
+
+    @Override
+    public RunRecord run(Cell cell, RunContext context) {
+        String started = Instant.now().toString();
+        FewShotCatalog.FewShotSplit data = new FewShotCatalog(context.catalog().dataRoot()).load(cell.dataset());
+        ImageSet base = data.base();
+        Normalization norm = Normalization.of(base);
+        Augmentation trainAug = Augmentation.parse(cell.recipe().augment(), norm);
+        Augmentation testAug = Augmentation.parse(data.testAugment(), norm);
+        int batch = cell.recipe().batchSize();
+        BatchLoader trainBatches = BatchLoader.builder().setData(base).setBatchSize(batch).optAugmentation(trainAug)
+                .optSeed(cell.seed()).optShuffle(true).optDropLast(base.count() > batch).build();
+        BatchLoader baseCheck = BatchLoader.builder().setData(strided(base, 512)).setBatchSize(256)
+                .optAugmentation(testAug).optShuffle(false).build();
+        int[] shape = trainBatches.sampleShape();
+        int classes = base.classCount();
+        ModelSpec spec = new ModelSpec(shape[0], shape[1], classes, 0);
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        Map<String, List<Double>> samples = new LinkedHashMap<>();
+        try (NDManager manager = NDManager.newBaseManager(context.device());
+                Network net = Models.create(cell.model(), spec, cell.seed(), manager, (store, channels) ->
+                        head == FineTuneHead.COSINE ? new CosineHead(store, channels, classes)
+                                : new LinearHead(store, channels, classes))) {
+            Objective objective = context.objectives().create(cell.objective(), cell.params(), classes,
+                    net.backbone().featureChannels(), net.store().manager());
+            Trainer trainer = new Trainer(net, objective, cell.recipe(), trainBatches, baseCheck, cell.seed(),
+                    new ProgressLine(context.log(), context.title()));
+            TrainResult result = trainer.run(context.store().checkpointPath(cell));
+            long t0 = System.nanoTime();
+            FeatureCache features = extract(net, data.novel(), testAug, manager);
+            BatchedFineTuner solver = new BatchedFineTuner(head, FineTuneRecipe.CLOSER_LOOK, cell.seed(), 1000,
+                    context.threads());
+            for (int shot : SHOTS) {
+                Episode[] episodes = new EpisodeSampler(features.indicesByClass(), features.classes(), data.way(), shot,
+                        data.query(), cell.seed()).episodes(data.episodes());
+                double[] acc = solver.solve(features, episodes, manager);
+                Summary s = Summary.normal95(acc);
+                metrics.put("acc_" + shot + "shot", s.mean());
+                metrics.put("acc_" + shot + "shot_ci95", s.halfWidth());
+                List<Double> list = new ArrayList<>(acc.length);
+                for (double a : acc) {
+                    list.add(a);
+                }
+                samples.put("acc_" + shot + "shot", list);
+                context.log().printf(Locale.ROOT, "%s | %d-way %d-shot: %.2f%% +- %.2f (%d episodes)%n",
+                        context.title(), data.way(), shot, s.mean(), s.halfWidth(), acc.length);
+            }
+            double testSeconds = (System.nanoTime() - t0) / 1e9;
+            metrics.put("base_top1_error", result.top1Error());
+            metrics.put("parameters", (double) net.store().parameterCount());
+            metrics.put("fewshot_seconds", testSeconds);
+            Map<String, String> dataInfo = new LinkedHashMap<>(data.description());
+            dataInfo.put("normalization", norm.toString());
+            dataInfo.put("test_augment", data.testAugment());
+            dataInfo.put("method", head.method());
+            dataInfo.put("episodes", Integer.toString(data.episodes()));
+            dataInfo.put("way", Integer.toString(data.way()));
+            dataInfo.put("query", Integer.toString(data.query()));
+            FineTuneRecipe ft = FineTuneRecipe.CLOSER_LOOK;
+            dataInfo.put("finetune", String.format(Locale.ROOT,
+                    "epochs=%d,batch=%d,sgd lr=%s momentum=%s dampening=%s weight_decay=%s", ft.epochs(),
+                    ft.batchSize(), ft.lr(), ft.momentum(), ft.dampening(), ft.weightDecay()));
+            if (head == FineTuneHead.COSINE) {
+                dataInfo.put("cosine_scale_train", Double.toString(FineTuneHead.cosineScale(classes)));
+                dataInfo.put("cosine_scale_test", Double.toString(FineTuneHead.cosineScale(data.way())));
+            }
+            return new RunRecord(RunRecord.FORMAT, cell.key(), cell, metrics, result.epochs(), dataInfo,
+                    Environment.describe(context.threads(), context.device().toString()), started,
+                    Instant.now().toString(), result.seconds() + testSeconds, result.resumedFromEpoch(), samples);
+        }
+    }
+
+    /** Pooled features [N, D] of every image of {@code set} (eval mode, test transform). */
+    static FeatureCache extract(Network net, ImageSet set, Augmentation aug, NDManager manager) {
+        BatchLoader loader = BatchLoader.builder().setData(set).setBatchSize(256).optAugmentation(aug)
+                .optShuffle(false).build();
+        int dim = net.backbone().featureChannels();
+        float[] out = new float[set.count() * dim];
+        int filled = 0;
+        try (BatchLoader.Epoch batches = loader.epoch(0)) {
+            while (batches.hasNext()) {
+                Batch b = batches.next();
+                try (NDManager step = manager.newSubManager()) {
+                    int floats = b.size() * b.sampleFloats();
+                    float[] x = floats == b.x().length ? b.x() : java.util.Arrays.copyOf(b.x(), floats);
+                    NDArray input = step.create(x, new Shape(b.size(), b.channels(), b.height(), b.width()));
+                    float[] pooled = net.forward(input, false).pooled().toFloatArray();
+                    System.arraycopy(pooled, 0, out, filled * dim, pooled.length);
+                    filled += b.size();
+                }
+            }
+        }
+        return new FeatureCache(out, set.labels(), dim, set.classes());
+    }
+
+    /** At most {@code max} images, evenly spaced. */
+    private static ImageSet strided(ImageSet set, int max) {
+        if (set.count() <= max) {
+            return set;
+        }
+        int[] idx = new int[max];
+        for (int i = 0; i < max; i++) {
+            idx[i] = (int) ((long) i * set.count() / max);
+        }
+        return set.subset(idx);
+    }
+}

@@ -1,0 +1,91 @@
+package cambench.protocols.fewshot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import cambench.harness.datasets.DatasetCatalog;
+import cambench.harness.datasets.FewShotCatalog;
+import cambench.harness.engine.EngineSetup;
+import cambench.harness.plugin.Objectives;
+import cambench.harness.run.Protocols;
+import cambench.harness.run.RunContext;
+import cambench.results.UserException;
+import cambench.results.record.Cell;
+import cambench.results.record.Recipe;
+import cambench.results.record.RunRecord;
+import cambench.results.store.RunStore;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Few-shot cells end to end on tiny glyph splits: records, samples, determinism, both heads. */
+@Tag("engine")
+class FewShotProtocolTest {
+    private static final String DATA = "fewshot-glyphs:base=6,val=2,novel=6,per=10,size=16,episodes=12,query=3";
+    private static final Recipe RECIPE = new Recipe(1, 16, 1e-3, 0, false, 0, "constant", "crop16:2", "adam");
+
+    @BeforeAll
+    static void startEngine() {
+        EngineSetup.start(2);
+    }
+
+    private static RunRecord run(String protocol, String objective, Path out) {
+        Objectives objectives = Objectives.builtIn();
+        Map<String, String> params = cambench.harness.plugin.Params.resolve(objective,
+                objectives.provider(objective).parameters(), Map.of()).asMap();
+        Cell cell = new Cell(protocol, DATA, "conv4", objective, params, RECIPE, 1);
+        RunContext context = new RunContext(new RunStore(out), new DatasetCatalog(null), objectives, 2, Device.cpu(),
+                new PrintStream(java.io.OutputStream.nullOutputStream()), "test");
+        return new Protocols(FewShotProtocolTest.class.getClassLoader()).get(protocol).run(cell, context);
+    }
+
+    @Test
+    void run_baselinePlusPlusCeAndCam_recordsPairedEpisodeSamples(@TempDir Path out) {
+        RunRecord ce = run("fewshot-baseline++", "ce", out.resolve("a"));
+        RunRecord cam = run("fewshot-baseline++", "cam", out.resolve("b"));
+        for (RunRecord r : new RunRecord[] {ce, cam}) {
+            assertEquals(12, r.samples().get("acc_1shot").size());
+            assertEquals(12, r.samples().get("acc_5shot").size());
+            double mean = r.samples().get("acc_5shot").stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+            assertEquals(mean, r.metric("acc_5shot"), 1e-9);
+            assertTrue(r.metric("acc_5shot") >= 0 && r.metric("acc_5shot") <= 100);
+            assertEquals("baseline++", r.data().get("method"));
+        }
+        RunRecord again = run("fewshot-baseline++", "ce", out.resolve("c"));
+        assertEquals(ce.samples(), again.samples(), "same cell, same seed: identical episodes and accuracies");
+    }
+
+    @Test
+    void run_baselineLinear_producesBothShots(@TempDir Path out) {
+        RunRecord r = run("fewshot-baseline", "ce", out);
+        assertEquals("baseline", r.data().get("method"));
+        assertTrue(r.metrics().containsKey("acc_1shot") && r.metrics().containsKey("acc_5shot"));
+    }
+
+    @Test
+    void catalog_crossAndGlyphSpecs_splitClassesAndCheckSizes() {
+        FewShotCatalog c = new FewShotCatalog(null);
+        FewShotCatalog.FewShotSplit s = c.load("fewshot-glyphs:base=5,val=3,novel=4,per=9,size=16,way=3");
+        assertEquals(5, s.base().classCount());
+        assertEquals(3, s.val().classCount());
+        assertEquals(4, s.novel().classCount());
+        assertEquals(3, s.way());
+        assertEquals(600, s.episodes());
+        FewShotCatalog.FewShotSplit x = c.load("cross:fewshot-glyphs:base=5,val=0,novel=2,per=9,size=16"
+                + "->fewshot-glyphs:base=2,val=0,novel=5,per=9,size=16,seed=3,episodes=7");
+        assertEquals(5, x.base().classCount());
+        assertEquals(5, x.novel().classCount());
+        assertEquals(7, x.episodes());
+        UserException e = assertThrows(UserException.class, () -> c.load("cross:fewshot-glyphs:size=16"
+                + "->fewshot-glyphs:size=24"));
+        assertTrue(e.getMessage().contains("same size"), e.getMessage());
+        assertThrows(UserException.class, () -> c.load("mini-imagenet"));
+    }
+}
