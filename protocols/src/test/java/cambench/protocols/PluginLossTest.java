@@ -84,7 +84,7 @@ class PluginLossTest {
         }
         Cli r = Cli.run("list", "objectives", "--plugins", jar.toString());
         assertEquals(2, r.code);
-        assertTrue(r.err.contains("com.example.Missing"), r.err);
+        assertTrue(r.err.contains("com.example.Missing") && r.err.contains("broken.jar"), r.err);
         assertEquals(1, r.err.strip().lines().count(), r.err);
     }
 

@@ -1,7 +1,6 @@
 package cambench.baselines.distill;
 
 import ai.djl.ndarray.NDArray;
-import cambench.harness.plugin.CrossEntropy;
 import cambench.harness.plugin.LossTerms;
 import cambench.harness.plugin.Objective;
 import cambench.harness.plugin.ObjectiveContext;
@@ -112,8 +111,7 @@ public final class AtDistiller implements Objective {
     @Override
     public LossTerms terms(StepOutputs out) {
         TeacherOutputs teacher = Distill.teacher(out, name());
-        LossTerms terms = LossTerms.of("ce", CrossEntropy.of(out.logits(), out.oneHot()).mul((float) beta));
-        terms.add("kd", CrossEntropy.kl(teacher.logits(), out.logits(), temperature).mul((float) (1 - beta)));
+        LossTerms terms = Distill.ceAndKl(out, teacher, beta, temperature);
         if (gamma > 0) {
             List<NDArray> s = out.stages().isEmpty() ? List.of(out.features()) : out.stages();
             List<NDArray> t = teacher.stages().isEmpty() ? List.of(teacher.features()) : teacher.stages();

@@ -3,7 +3,6 @@ package cambench.baselines.distill;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import cambench.harness.plugin.CamMaps;
-import cambench.harness.plugin.CrossEntropy;
 import cambench.harness.plugin.LossTerms;
 import cambench.harness.plugin.Objective;
 import cambench.harness.plugin.ObjectiveContext;
@@ -98,8 +97,7 @@ public final class CcmDistiller implements Objective {
     public LossTerms terms(StepOutputs out) {
         TeacherOutputs teacher = Distill.teacher(out, name());
         NDArray oneHot = out.oneHot();
-        LossTerms terms = LossTerms.of("ce", CrossEntropy.of(out.logits(), oneHot).mul((float) beta));
-        terms.add("kd", CrossEntropy.kl(teacher.logits(), out.logits(), temperature).mul((float) (1 - beta)));
+        LossTerms terms = Distill.ceAndKl(out, teacher, beta, temperature);
         if (gamma > 0) {
             terms.add("ccm", ccmTerm(out.features(), teacher.features(), teacher.weight(), oneHot)
                     .mul((float) gamma));

@@ -19,6 +19,18 @@ public final class Distill {
     }
 
     /**
+     * The soft-target part shared by AT and CCM: {@code beta * CE(s, y) + (1 - beta) * KL_T(t, s)},
+     * as terms {@code ce} and {@code kd}.
+     */
+    public static cambench.harness.plugin.LossTerms ceAndKl(StepOutputs out, TeacherOutputs teacher, double beta,
+            double temperature) {
+        return cambench.harness.plugin.LossTerms.of("ce",
+                cambench.harness.plugin.CrossEntropy.of(out.logits(), out.oneHot()).mul((float) beta))
+                .add("kd", cambench.harness.plugin.CrossEntropy.kl(teacher.logits(), out.logits(), temperature)
+                        .mul((float) (1 - beta)));
+    }
+
+    /**
      * The teacher's outputs of this step.
      *
      * @param out the step

@@ -54,8 +54,17 @@ public final class PluginOptions {
         return new URLClassLoader(urls.toArray(URL[]::new), parent);
     }
 
-    /** The objective registry over built-ins and plugins. */
+    /** The objective registry over built-ins and plugins; a plugin that fails to load names its jar. */
     Objectives objectives() {
-        return Objectives.load(loader());
+        return objectives(loader());
+    }
+
+    /** The objective registry over what {@code loader} (from {@link #loader()}) sees. */
+    Objectives objectives(ClassLoader loader) {
+        try {
+            return Objectives.load(loader);
+        } catch (UserException e) {
+            throw plugins.isEmpty() ? e : new UserException(e.getMessage() + " (from --plugins " + plugins + ")", e);
+        }
     }
 }

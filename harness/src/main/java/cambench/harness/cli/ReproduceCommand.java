@@ -64,7 +64,7 @@ final class ReproduceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         ClassLoader loader = plugins.loader();
-        Objectives objectives = Objectives.load(loader);
+        Objectives objectives = plugins.objectives(loader);
         List<String> extra = new ArrayList<>();
         for (String l : losses) {
             extra.add(l.startsWith("+") ? l.substring(1) : l);
@@ -93,6 +93,10 @@ final class ReproduceCommand implements Callable<Integer> {
         }
         runner.runAll(cells);
         ReportCommand.writeReport(store, plan);
+        if (!runner.failures().isEmpty()) {
+            throw new UserException(runner.failures().size() + " cell(s) diverged and have no record (the report"
+                    + " shows them as missing); first: " + runner.failures().get(0));
+        }
         return 0;
     }
 }

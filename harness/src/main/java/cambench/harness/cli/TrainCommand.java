@@ -76,7 +76,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ClassLoader loader = plugins.loader();
-        Objectives objectives = Objectives.load(loader);
+        Objectives objectives = plugins.objectives(loader);
         Recipe recipe = new Recipe(epochs, batchSize, lr, momentum, nesterov, weightDecay, schedule, augment);
         Map<String, String> resolved = Params.resolve(objective, objectives.provider(objective).parameters(), params)
                 .asMap();

@@ -1,5 +1,6 @@
 package cambench.harness.run;
 
+import cambench.harness.train.TrainingDivergedException;
 import cambench.results.record.Cell;
 import cambench.results.record.RunRecord;
 import cambench.results.store.RunStore;
@@ -28,15 +29,30 @@ public final class CellRunner {
      */
     public int runAll(List<Cell> cells) {
         int ran = 0;
+        List<String> diverged = new java.util.ArrayList<>();
         long start = System.nanoTime();
         for (int i = 0; i < cells.size(); i++) {
-            if (runOne(cells.get(i), i, cells.size())) {
-                ran++;
+            try {
+                if (runOne(cells.get(i), i, cells.size())) {
+                    ran++;
+                }
+            } catch (TrainingDivergedException e) {
+                diverged.add(cells.get(i).fileName() + ": " + e.getMessage());
+                context.log().println("cambench: cell " + cells.get(i).fileName() + " failed, no record written: "
+                        + e.getMessage());
             }
         }
-        context.log().printf(Locale.ROOT, "%d cell(s) run, %d already done, %.1f s%n", ran, cells.size() - ran,
-                (System.nanoTime() - start) / 1e9);
+        context.log().printf(Locale.ROOT, "%d cell(s) run, %d already done, %d failed, %.1f s%n", ran,
+                cells.size() - ran - diverged.size(), diverged.size(), (System.nanoTime() - start) / 1e9);
+        failures = List.copyOf(diverged);
         return ran;
+    }
+
+    private List<String> failures = List.of();
+
+    /** The cells of the last {@link #runAll} whose training diverged (no record), with the reason. */
+    public List<String> failures() {
+        return failures;
     }
 
     /**

@@ -1,5 +1,6 @@
 package cambench.harness.run;
 
+import cambench.harness.plugin.ObjectiveProvider;
 import cambench.harness.plugin.Objectives;
 import cambench.harness.plugin.Params;
 import cambench.results.UserException;
@@ -17,6 +18,9 @@ import java.util.Map;
  * added for extra objectives, parameter overrides and the seed count.
  */
 public final class PlanBuilder {
+    /** The protocol of tables whose rows are distillers. */
+    static final String DISTILLATION = "distillation";
+
     private final PlanResources resources;
     private final Objectives objectives;
 
@@ -71,19 +75,21 @@ public final class PlanBuilder {
                 Params.resolve(objective, objectives.provider(objective).parameters(), overrides).asMap());
     }
 
+    /**
+     * Adds a row per extra objective: losses to the tables that train a network on their own,
+     * distillers to the distillation tables (a table's protocol says which it is).
+     */
     private TableSpec withRows(TableSpec t, List<String> extra) {
-        if (extra.isEmpty()) {
-            return t;
-        }
+        boolean distillationTable = t.protocol().equals(DISTILLATION);
         List<TableSpec.Row> rows = new ArrayList<>(t.rows());
         for (String name : extra) {
-            if (objectives.provider(name).kind() == cambench.harness.plugin.ObjectiveProvider.Kind.DISTILLER) {
-                throw new UserException("--losses " + name + ": it is a distiller and needs a teacher; "
-                        + "classification tables take losses only");
-            }
-            if (rows.stream().noneMatch(r -> r.id().equals(name))) {
+            boolean distiller = objectives.provider(name).kind() == ObjectiveProvider.Kind.DISTILLER;
+            if (distiller == distillationTable && rows.stream().noneMatch(r -> r.id().equals(name))) {
                 rows.add(new TableSpec.Row(name, name + " (added)", name, Map.of(), null));
             }
+        }
+        if (rows.size() == t.rows().size()) {
+            return t;
         }
         return new TableSpec(t.id(), t.title(), t.source(), t.protocol(), t.metric(), t.metricLabel(),
                 t.lowerIsBetter(), t.baselineRow(), t.recipe(), t.recipeNote(), t.columns(), rows, t.curves(), t.aggregate());

@@ -186,8 +186,9 @@ public final class Trainer {
             logits = o.logits().toFloatArray();
         }
         if (!Double.isFinite(loss)) {
-            throw new IllegalStateException("training diverged: loss " + loss + " at iteration " + progress.iteration()
-                    + "; lower the learning rate");
+            throw new TrainingDivergedException("training diverged: loss " + loss + " at iteration "
+                    + progress.iteration() + " (epoch " + (progress.epoch() + 1) + "); lower the learning rate or the"
+                    + " loss weights");
         }
         optimizer.step(lr, step);
         objective.afterStep(out);
