@@ -57,7 +57,8 @@ final class TrainBenchCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "50", description = "timed training steps (after warm-up)")
     int steps;
 
-    @Option(names = "--warmup", defaultValue = "10", description = "untimed training steps first")
+    @Option(names = "--warmup", defaultValue = "40", description = "untimed training steps first; the JVM needs"
+            + " ~30 (JIT compilation, allocator) before the step time settles")
     int warmup;
 
     @Option(names = "--objective", defaultValue = "ce", description = "objective, every term switched on")
@@ -134,6 +135,7 @@ final class TrainBenchCommand implements Callable<Integer> {
             out.put("ndarrays_alive_start", aliveStart);
             out.put("ndarrays_alive_end", aliveEnd);
             out.put("engine", EngineSetup.version());
+            out.put("malloc_arena_max", String.valueOf(System.getenv("MALLOC_ARENA_MAX")));
             out.put("malloc_mmap_threshold", String.valueOf(System.getenv("MALLOC_MMAP_THRESHOLD_")));
             out.put("ld_preload", String.valueOf(System.getenv("LD_PRELOAD")));
         }

@@ -43,6 +43,9 @@ public final class EngineSetup {
         }
         JniUtils.setNumThreads(threads);
         JniUtils.setGraphExecutorOptimize(false);
+        // PyTorch starts with autograd recording on, and DJL's GradientCollector restores the mode it
+        // found: off here, so evaluation, feature extraction and teacher passes build no graph.
+        JniUtils.setGradMode(false);
         return engine;
     }
 
