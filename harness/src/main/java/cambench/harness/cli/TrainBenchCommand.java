@@ -28,7 +28,9 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -41,6 +43,9 @@ import java.util.concurrent.Callable;
  * <p>Data: rendered glyphs, 3x32x32, {@code --classes} classes, the CIFAR augmentation
  * ({@code crop32:4,flip}) normalised with the set's statistics. Recipe: SGD, lr 0.1 constant,
  * momentum 0.9, weight decay 5e-4. {@code bench/compare.sh} runs the same net in plain PyTorch.
+ * {@code memory_trace} has RSS, committed Java heap and live arrays every 100 timed steps (for the
+ * no-leak check). For an objective other than {@code ce}, {@code step_time_over_ce} is its step
+ * time over ce's, measured in alternating blocks within this process.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, showDefaultValues = true,
         header = "Training speed: images/s of the training step, evaluation and data pipeline; RSS and live arrays.")
@@ -99,17 +104,25 @@ final class TrainBenchCommand implements Callable<Integer> {
                 Network net = Models.create(model, new ModelSpec(3, 32, classes, 0), 1, manager)) {
             Objective obj = Objectives.builtIn().create(objective, Map.of(), classes,
                     net.backbone().featureChannels(), net.store().manager());
-            Trainer trainer = new Trainer(net, obj, recipe, trainBatches, testBatches, 1,
-                    new ProgressLine(new PrintStream(OutputStream.nullOutputStream()), ""));
-            Loop loop = new Loop(trainer, trainBatches, recipe.lr());
-            loop.run(warmup);
+            Trainer trainer = benchTrainer(net, obj, recipe, trainBatches, testBatches);
+            Loop loop = new Loop(trainBatches, recipe.lr());
+            loop.run(trainer, warmup);
             long aliveStart = aliveArrays(manager);
             double rssStart = rssMb("VmRSS");
             long t0 = System.nanoTime();
-            double waitSeconds = loop.run(steps);
+            List<Map<String, Object>> trace = new ArrayList<>();
+            double waitSeconds = 0;
+            for (int done = 0; done < steps; done += TRACE_EVERY) {
+                int n = Math.min(TRACE_EVERY, steps - done);
+                waitSeconds += loop.run(trainer, n);
+                trace.add(memoryPoint(done + n, manager));
+            }
             double trainSeconds = (System.nanoTime() - t0) / 1e9;
             long aliveEnd = aliveArrays(manager);
             double rssEnd = rssMb("VmRSS");
+            if (!objective.equals("ce")) {
+                out.putAll(pairedWithCe(manager, obj, trainer, loop, recipe, trainBatches, testBatches));
+            }
             loop.close();
             trainer.benchEvaluate();
             long e0 = System.nanoTime();
@@ -134,6 +147,7 @@ final class TrainBenchCommand implements Callable<Integer> {
             out.put("rss_mb_end", rssEnd);
             out.put("ndarrays_alive_start", aliveStart);
             out.put("ndarrays_alive_end", aliveEnd);
+            out.put("memory_trace", trace);
             out.put("engine", EngineSetup.version());
             out.put("malloc_arena_max", String.valueOf(System.getenv("MALLOC_ARENA_MAX")));
             out.put("malloc_mmap_threshold", String.valueOf(System.getenv("MALLOC_MMAP_THRESHOLD_")));
@@ -148,22 +162,60 @@ final class TrainBenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    private static Trainer benchTrainer(Network net, Objective obj, Recipe recipe, BatchLoader train,
+            BatchLoader test) {
+        return new Trainer(net, obj, recipe, train, test, 1,
+                new ProgressLine(new PrintStream(OutputStream.nullOutputStream()), ""));
+    }
+
+    /**
+     * The objective's step time against {@code ce}'s in this process: a twin network (same model and
+     * seed, its own memory scope) trained with {@code ce}, blocks of {@link #PAIR_BLOCK} steps of each
+     * alternating over the same batch stream, so that load changes hit both alike.
+     */
+    private Map<String, Object> pairedWithCe(NDManager manager, Objective obj, Trainer trainer, Loop loop,
+            Recipe recipe, BatchLoader train, BatchLoader test) {
+        try (Network twin = Models.create(model, new ModelSpec(3, 32, classes, 0), 1, manager)) {
+            Objective ce = Objectives.builtIn().create("ce", Map.of(), classes, twin.backbone().featureChannels(),
+                    twin.store().manager());
+            Trainer ceTrainer = benchTrainer(twin, ce, recipe, train, test);
+            loop.run(ceTrainer, warmup);
+            long ceNanos = 0;
+            long objNanos = 0;
+            for (int done = 0; done < steps; done += PAIR_BLOCK) {
+                int n = Math.min(PAIR_BLOCK, steps - done);
+                long t0 = System.nanoTime();
+                loop.run(ceTrainer, n);
+                long t1 = System.nanoTime();
+                loop.run(trainer, n);
+                ceNanos += t1 - t0;
+                objNanos += System.nanoTime() - t1;
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("paired_ce_step_ms", ceNanos / 1e6 / steps);
+            out.put("paired_objective_step_ms", objNanos / 1e6 / steps);
+            out.put("step_time_over_ce", objNanos / (double) ceNanos);
+            return out;
+        }
+    }
+
+    /** Steps per block when the objective's step time is paired with ce's. */
+    private static final int PAIR_BLOCK = 10;
+
     /** Training steps over as many epochs as needed, continuing where the last call stopped. */
     private static final class Loop {
-        private final Trainer trainer;
         private final BatchLoader batches;
         private final double lr;
         private int epoch;
         private BatchLoader.Epoch current;
 
-        Loop(Trainer trainer, BatchLoader batches, double lr) {
-            this.trainer = trainer;
+        Loop(BatchLoader batches, double lr) {
             this.batches = batches;
             this.lr = lr;
         }
 
-        /** Runs {@code n} steps; returns the seconds spent waiting for batches. */
-        double run(int n) {
+        /** Runs {@code n} steps of {@code trainer}; returns the seconds spent waiting for batches. */
+        double run(Trainer trainer, int n) {
             long waited = 0;
             for (int i = 0; i < n; i++) {
                 long w0 = System.nanoTime();
@@ -186,6 +238,19 @@ final class TrainBenchCommand implements Callable<Integer> {
                 current.close();
             }
         }
+    }
+
+    /** Timed steps between two points of {@code memory_trace}. */
+    private static final int TRACE_EVERY = 100;
+
+    /** RSS, committed Java heap and live NDArrays after {@code step} timed steps (cheap: no timing effect). */
+    private static Map<String, Object> memoryPoint(int step, NDManager manager) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("step", step);
+        p.put("rss_mb", rssMb("VmRSS"));
+        p.put("java_heap_committed_mb", Runtime.getRuntime().totalMemory() / 1048576.0);
+        p.put("ndarrays_alive", aliveArrays(manager));
+        return p;
     }
 
     /** NDArrays alive in the whole engine: every manager under the system manager, the parent of {@code base}. */
