@@ -1,5 +1,6 @@
 package cambench.harness.datasets;
 
+import cambench.harness.data.CloserLookSplit;
 import cambench.harness.data.CubReader;
 import cambench.harness.data.GlyphSet;
 import cambench.harness.data.ImageFolderReader;
@@ -26,9 +27,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code mini-imagenet[:size=224]}: {@code DATA_ROOT/mini-imagenet/} with the Ravi-Larochelle
  *       split CSVs {@code train.csv}, {@code val.csv}, {@code test.csv} ({@code filename,label}, as
  *       CloserLookFewShot reads them: 64 base, 16 val, 20 novel classes) and {@code images/}.</li>
- *   <li>{@code cub[:size=224]}: CUB-200-2011 under {@code DATA_ROOT} split by class as CloserLook
- *       (0-based class id i: {@code i % 2 == 0} base (100), {@code i % 4 == 1} val (50),
- *       {@code i % 4 == 3} novel (50)).</li>
+ *   <li>{@code cub[:size=224,split=DIR]}: CUB-200-2011 under {@code DATA_ROOT} split by class as
+ *       CloserLook (0-based class id i: {@code i % 2 == 0} base (100), {@code i % 4 == 1} val (50),
+ *       {@code i % 4 == 3} novel (50)), or by the split files in {@code DIR} (absolute, or relative to
+ *       {@code DATA_ROOT}) in CloserLook's format, see {@link CloserLookSplit}.</li>
  *   <li>{@code cross:SOURCE->TARGET}: base classes of SOURCE, val and novel classes of TARGET (its
  *       novel split when TARGET is a few-shot spec, else every class of a classification spec's
  *       test set, e.g. {@code fashion-mnist:test=2000}); the evaluation options go on TARGET. Paper:
@@ -151,11 +153,18 @@ public final class FewShotCatalog {
                 source = dir.toString();
             }
             case "cub" -> {
-                spec.allowOnly(Set.of("size"));
+                spec.allowOnly(Set.of("size", "split"));
                 Path dir = folder("CUB_200_2011", "extract CUB_200_2011.tgz under --data-root");
                 ImageSet all = CubReader.read(dir, "all", spec.integer("size", 224, 8));
-                s = new ImageSet[] {modClasses(all, 2, 0), modClasses(all, 4, 1), modClasses(all, 4, 3)};
-                source = dir.toString();
+                String split = spec.options().get("split");
+                if (split == null) {
+                    s = new ImageSet[] {modClasses(all, 2, 0), modClasses(all, 4, 1), modClasses(all, 4, 3)};
+                    source = dir.toString();
+                } else {
+                    Path splitDir = dataRoot.resolve(split);
+                    s = CloserLookSplit.split(all, splitDir);
+                    source = dir + " split " + splitDir;
+                }
             }
             default -> {
                 if (!asTarget) {

@@ -69,8 +69,14 @@ public final class PlanBuilder {
         for (String id : ids) {
             tables.add(withRows(resources.table(id), extraObjectives));
         }
+        Map<String, Map<String, String>> tableParams = new LinkedHashMap<>();
+        preset.tableParams().forEach((table, own) -> {   // --param beats the preset's per-table values too
+            Map<String, String> merged = new LinkedHashMap<>(own);
+            merged.putAll(paramOverrides);
+            tableParams.put(table, merged);
+        });
         Preset effective = new Preset(preset.name(), preset.description(), seeds == null ? preset.seeds() : seeds,
-                ids, preset.datasets(), preset.models(), preset.recipe(), params, preset.tableRecipes());
+                ids, preset.datasets(), preset.models(), preset.recipe(), params, preset.tableRecipes(), tableParams);
         return Plan.of(effective, tables, (objective, overrides) ->
                 Params.resolve(objective, objectives.provider(objective).parameters(), overrides).asMap());
     }

@@ -44,7 +44,7 @@ public record Plan(Preset preset, List<TableSpec> tables, List<PlannedCell> cell
                         continue;
                     }
                     Map<String, String> params = resolveParams.apply(row.objective(),
-                            overrides(row.objective(), row.params(), col.params(), preset.params()));
+                            overrides(row.objective(), row.params(), col.params(), preset.params(t.id())));
                     for (int seed = 1; seed <= preset.seeds(); seed++) {
                         Cell cell = studentCell(preset, t, col, row.objective(), params, seed, resolveParams);
                         if (row.protocol() != null) {
@@ -59,7 +59,7 @@ public record Plan(Preset preset, List<TableSpec> tables, List<PlannedCell> cell
         return new Plan(preset, List.copyOf(tables), List.copyOf(cells));
     }
 
-    /** Row parameters, then the column's and the preset's for this objective ({@code objective.param} keys). */
+    /** Row parameters, then the column's and the preset's for this table and objective ({@code objective.param} keys). */
     private static Map<String, String> overrides(String objective, Map<String, String> row,
             Map<String, String> column, Map<String, String> preset) {
         Map<String, String> out = new LinkedHashMap<>(row);

@@ -21,16 +21,19 @@ import java.util.Map;
  * @param params objective parameter overrides, {@code objective.param -> value}
  * @param tableRecipes per-table recipe fields applied after {@code recipe} (e.g. few-shot's Adam
  *     learning rate), by table id
+ * @param tableParams per-table objective parameters applied after {@code params}, by table id (e.g.
+ *     a CAT-KD beta that the paper's architectures take but a scaled-down stand-in does not)
  */
 public record Preset(String name, String description, int seeds, List<String> tables,
         Map<String, String> datasets, Map<String, String> models,
         @JsonProperty("recipe") Map<String, Object> recipe, Map<String, String> params,
-        @JsonProperty("table_recipes") Map<String, Map<String, Object>> tableRecipes) {
+        @JsonProperty("table_recipes") Map<String, Map<String, Object>> tableRecipes,
+        @JsonProperty("table_params") Map<String, Map<String, String>> tableParams) {
 
     /** A preset without per-table recipes. */
     public Preset(String name, String description, int seeds, List<String> tables, Map<String, String> datasets,
             Map<String, String> models, Map<String, Object> recipe, Map<String, String> params) {
-        this(name, description, seeds, tables, datasets, models, recipe, params, Map.of());
+        this(name, description, seeds, tables, datasets, models, recipe, params, Map.of(), Map.of());
     }
 
     /** Defaults for optional fields. */
@@ -40,6 +43,7 @@ public record Preset(String name, String description, int seeds, List<String> ta
         recipe = recipe == null ? Map.of() : Map.copyOf(recipe);
         params = params == null ? Map.of() : Map.copyOf(params);
         tableRecipes = tableRecipes == null ? Map.of() : Map.copyOf(tableRecipes);
+        tableParams = tableParams == null ? Map.of() : Map.copyOf(tableParams);
         tables = tables == null ? List.of() : List.copyOf(tables);
     }
 
@@ -51,6 +55,17 @@ public record Preset(String name, String description, int seeds, List<String> ta
     /** The model that stands in for {@code paperModel}. */
     public String model(String paperModel) {
         return models.getOrDefault(paperModel, paperModel);
+    }
+
+    /** The objective parameters for table {@code tableId}: {@code params}, then the table's own over them. */
+    public Map<String, String> params(String tableId) {
+        Map<String, String> own = tableParams.getOrDefault(tableId, Map.of());
+        if (own.isEmpty()) {
+            return params;
+        }
+        Map<String, String> out = new java.util.LinkedHashMap<>(params);
+        out.putAll(own);
+        return Map.copyOf(out);
     }
 
     /** {@code base} with this preset's recipe fields, then those for table {@code tableId}, applied. */

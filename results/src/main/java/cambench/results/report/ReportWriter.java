@@ -155,6 +155,14 @@ public final class ReportWriter {
         String recipe = "recipe used: " + plan.preset().recipe(t.id(), t.recipe()).describe()
                 + (t.columns().stream().anyMatch(c -> c.recipe() != null) ? " (columns with their own recipe: "
                         + "that recipe with the preset's overrides)" : "");
+        Map<String, String> params = new TreeMap<>(plan.preset().params(t.id()));
+        params.keySet().removeIf(k -> t.rows().stream().noneMatch(r -> k.startsWith(r.objective() + ".")));
+        if (!params.isEmpty()) {
+            StringBuilder p = new StringBuilder("; objective parameters set by the preset or --param (over the"
+                    + " table's): ");
+            params.forEach((k, v) -> p.append('`').append(k).append('=').append(v).append("` "));
+            recipe += p.toString().stripTrailing();
+        }
         if (subs.isEmpty()) {
             return "Preset `" + plan.preset().name() + "`: the paper's data sets and models; " + recipe + "\n";
         }
