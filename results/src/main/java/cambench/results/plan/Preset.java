@@ -3,6 +3,7 @@ package cambench.results.plan;
 import cambench.results.record.Recipe;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,7 +31,7 @@ public record Preset(String name, String description, int seeds, List<String> ta
         @JsonProperty("table_recipes") Map<String, Map<String, Object>> tableRecipes,
         @JsonProperty("table_params") Map<String, Map<String, String>> tableParams) {
 
-    /** A preset without per-table recipes. */
+    /** A preset without per-table recipes or parameters. */
     public Preset(String name, String description, int seeds, List<String> tables, Map<String, String> datasets,
             Map<String, String> models, Map<String, Object> recipe, Map<String, String> params) {
         this(name, description, seeds, tables, datasets, models, recipe, params, Map.of(), Map.of());
@@ -63,7 +64,7 @@ public record Preset(String name, String description, int seeds, List<String> ta
         if (own.isEmpty()) {
             return params;
         }
-        Map<String, String> out = new java.util.LinkedHashMap<>(params);
+        Map<String, String> out = new LinkedHashMap<>(params);
         out.putAll(own);
         return Map.copyOf(out);
     }
