@@ -111,7 +111,7 @@ public final class AtDistiller implements Objective {
     @Override
     public LossTerms terms(StepOutputs out) {
         TeacherOutputs teacher = Distill.teacher(out, name());
-        LossTerms terms = Distill.ceAndKl(out, teacher, beta, temperature);
+        LossTerms terms = Distill.ceAndKl(out, teacher, beta, 1 - beta, temperature);
         if (gamma > 0) {
             List<NDArray> s = out.stages().isEmpty() ? List.of(out.features()) : out.stages();
             List<NDArray> t = teacher.stages().isEmpty() ? List.of(teacher.features()) : teacher.stages();

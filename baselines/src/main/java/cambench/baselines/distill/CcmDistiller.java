@@ -97,7 +97,7 @@ public final class CcmDistiller implements Objective {
     public LossTerms terms(StepOutputs out) {
         TeacherOutputs teacher = Distill.teacher(out, name());
         NDArray oneHot = out.oneHot();
-        LossTerms terms = Distill.ceAndKl(out, teacher, beta, temperature);
+        LossTerms terms = Distill.ceAndKl(out, teacher, beta, 1 - beta, temperature);
         if (gamma > 0) {
             terms.add("ccm", ccmTerm(out.features(), teacher.features(), teacher.weight(), oneHot)
                     .mul((float) gamma));

@@ -3,13 +3,15 @@ package cambench.baselines.distill;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import cambench.harness.plugin.CrossEntropy;
+import cambench.harness.plugin.LossTerms;
 import cambench.harness.plugin.StepOutputs;
 import cambench.harness.plugin.TeacherOutputs;
 import cambench.results.UserException;
 
 /**
- * Pieces shared by the distillers of ../shared/LOSSES.md ("Distillers"): the teacher lookup,
- * an L2 norm whose gradient at 0 is 0, L2 normalisation and PyTorch's adaptive average pooling.
+ * Pieces shared by the distillers of ../shared/LOSSES.md ("Distillers"): the teacher lookup, the
+ * CE + soft-target terms, an L2 norm whose gradient at 0 is 0, L2 normalisation and PyTorch's adaptive average pooling.
  */
 public final class Distill {
     /** The floor of the L2 norm in {@code x / max(||x||_2, 1e-12)}. */
@@ -19,15 +21,13 @@ public final class Distill {
     }
 
     /**
-     * The soft-target part shared by AT and CCM: {@code beta * CE(s, y) + (1 - beta) * KL_T(t, s)},
-     * as terms {@code ce} and {@code kd}.
+     * The CE and soft-target terms shared by KD, AT and CCM: {@code ceWeight * CE(s, y)} as {@code ce}
+     * and {@code klWeight * KL_T(t, s)} as {@code kd} (KD: 1 - r and r; AT, CCM: beta and 1 - beta).
      */
-    public static cambench.harness.plugin.LossTerms ceAndKl(StepOutputs out, TeacherOutputs teacher, double beta,
+    public static LossTerms ceAndKl(StepOutputs out, TeacherOutputs teacher, double ceWeight, double klWeight,
             double temperature) {
-        return cambench.harness.plugin.LossTerms.of("ce",
-                cambench.harness.plugin.CrossEntropy.of(out.logits(), out.oneHot()).mul((float) beta))
-                .add("kd", cambench.harness.plugin.CrossEntropy.kl(teacher.logits(), out.logits(), temperature)
-                        .mul((float) (1 - beta)));
+        return LossTerms.of("ce", CrossEntropy.of(out.logits(), out.oneHot()).mul((float) ceWeight))
+                .add("kd", CrossEntropy.kl(teacher.logits(), out.logits(), temperature).mul((float) klWeight));
     }
 
     /**

@@ -59,10 +59,7 @@ public final class KdDistiller implements Objective {
 
     @Override
     public LossTerms terms(StepOutputs out) {
-        NDArray t = Distill.teacher(out, name()).logits();
-        LossTerms terms = LossTerms.of("ce", CrossEntropy.of(out.logits(), out.oneHot()).mul((float) (1 - ratio)));
-        terms.add("kd", klTerm(t, out.logits(), temperature).mul((float) ratio));
-        return terms;
+        return Distill.ceAndKl(out, Distill.teacher(out, name()), 1 - ratio, ratio, temperature);
     }
 
     /** Registers {@code kd}. */

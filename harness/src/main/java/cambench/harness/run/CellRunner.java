@@ -5,6 +5,7 @@ import cambench.results.record.Cell;
 import cambench.results.record.RunRecord;
 import cambench.results.store.RunStore;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -15,6 +16,7 @@ import java.util.Locale;
 public final class CellRunner {
     private final Protocols protocols;
     private final RunContext context;
+    private List<String> failures = List.of();
 
     /** Creates a runner. */
     public CellRunner(Protocols protocols, RunContext context) {
@@ -29,7 +31,7 @@ public final class CellRunner {
      */
     public int runAll(List<Cell> cells) {
         int ran = 0;
-        List<String> diverged = new java.util.ArrayList<>();
+        List<String> diverged = new ArrayList<>();
         long start = System.nanoTime();
         for (int i = 0; i < cells.size(); i++) {
             try {
@@ -47,8 +49,6 @@ public final class CellRunner {
         failures = List.copyOf(diverged);
         return ran;
     }
-
-    private List<String> failures = List.of();
 
     /** The cells of the last {@link #runAll} whose training diverged (no record), with the reason. */
     public List<String> failures() {
