@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import cambench.harness.check.LossCheck;
 import cambench.harness.engine.EngineSetup;
-import cambench.harness.plugin.Objectives;
+import cambench.api.Objectives;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 

@@ -78,7 +78,7 @@ class PluginLossTest {
     void brokenPlugin_namesJarAndClass(@TempDir Path dir) throws IOException {
         Path jar = dir.resolve("broken.jar");
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-            out.putNextEntry(new JarEntry("META-INF/services/cambench.harness.plugin.ObjectiveProvider"));
+            out.putNextEntry(new JarEntry("META-INF/services/cambench.api.ObjectiveProvider"));
             out.write("com.example.Missing\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
             out.closeEntry();
         }

@@ -1,21 +1,21 @@
 package cambench.baselines.distill;
 
 import ai.djl.ndarray.NDArray;
-import cambench.harness.plugin.LossTerms;
-import cambench.harness.plugin.Objective;
-import cambench.harness.plugin.ObjectiveContext;
-import cambench.harness.plugin.ObjectiveProvider;
-import cambench.harness.plugin.ParamSpec;
-import cambench.harness.plugin.Params;
-import cambench.harness.plugin.StepOutputs;
-import cambench.harness.plugin.TeacherOutputs;
-import cambench.results.UserException;
+import cambench.api.LossTerms;
+import cambench.api.Objective;
+import cambench.api.ObjectiveContext;
+import cambench.api.ObjectiveProvider;
+import cambench.api.ParamSpec;
+import cambench.api.Params;
+import cambench.api.StepOutputs;
+import cambench.api.TeacherOutputs;
+import cambench.api.UserException;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Attention transfer (Zagoruyko and Komodakis, ICLR 2017; ../shared/LOSSES.md#distillers):
+ * Attention transfer (Zagoruyko and Komodakis, ICLR 2017; docs/losses.md#distillers):
  * {@code beta CE + (1 - beta) KL_T(t, s) + gamma * sum_pairs mean_n ||a(f)(n) - a(f_t)(n)||_2},
  * with {@code a(f)(n) = v / max(||v||_2, 1e-12)}, {@code v = vec(mean_c f[n,c]^2)}.
  *

@@ -1,21 +1,21 @@
 package cambench.baselines.distill;
 
 import ai.djl.ndarray.NDArray;
-import cambench.harness.plugin.CamMaps;
-import cambench.harness.plugin.CrossEntropy;
-import cambench.harness.plugin.LossTerms;
-import cambench.harness.plugin.Objective;
-import cambench.harness.plugin.ObjectiveContext;
-import cambench.harness.plugin.ObjectiveProvider;
-import cambench.harness.plugin.ParamSpec;
-import cambench.harness.plugin.Params;
-import cambench.harness.plugin.StepOutputs;
-import cambench.harness.plugin.TeacherOutputs;
+import cambench.api.CamMaps;
+import cambench.api.CrossEntropy;
+import cambench.api.LossTerms;
+import cambench.api.Objective;
+import cambench.api.ObjectiveContext;
+import cambench.api.ObjectiveProvider;
+import cambench.api.ParamSpec;
+import cambench.api.Params;
+import cambench.api.StepOutputs;
+import cambench.api.TeacherOutputs;
 
 import java.util.List;
 
 /**
- * Class attention transfer KD (Guo et al., CVPR 2023; ../shared/LOSSES.md#distillers):
+ * Class attention transfer KD (Guo et al., CVPR 2023; docs/losses.md#distillers):
  * {@code CE(s, y) + beta * mean_{n,k,i,j} (P(CAM(n))_k - P(CAM^t(n))_k)^2} over the bias-free CAMs
  * of all K classes, P adaptive average pooling to R x R (each map from its own size), optionally
  * L2-normalising every pooled class map. W receives the gradient of the CAT term.

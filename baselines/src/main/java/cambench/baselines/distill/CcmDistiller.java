@@ -2,21 +2,21 @@ package cambench.baselines.distill;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import cambench.harness.plugin.CamMaps;
-import cambench.harness.plugin.LossTerms;
-import cambench.harness.plugin.Objective;
-import cambench.harness.plugin.ObjectiveContext;
-import cambench.harness.plugin.ObjectiveProvider;
-import cambench.harness.plugin.ParamSpec;
-import cambench.harness.plugin.Params;
-import cambench.harness.plugin.StepOutputs;
-import cambench.harness.plugin.TeacherOutputs;
-import cambench.results.UserException;
+import cambench.api.CamMaps;
+import cambench.api.LossTerms;
+import cambench.api.Objective;
+import cambench.api.ObjectiveContext;
+import cambench.api.ObjectiveProvider;
+import cambench.api.ParamSpec;
+import cambench.api.Params;
+import cambench.api.StepOutputs;
+import cambench.api.TeacherOutputs;
+import cambench.api.UserException;
 
 import java.util.List;
 
 /**
- * Class-activation-map matching distillation (../shared/LOSSES.md#distillers):
+ * Class-activation-map matching distillation (docs/losses.md#distillers):
  * {@code beta CE + (1 - beta) KL_T(t, s) + gamma * mean_{n,h,w} |mm(CAAM(n)) - mm(CAM^t_{y_n}(n))|}.
  * The teacher CAM of the true class is built from f_t and W_t (no bias) and, when larger than
  * the student map, average-pooled to the student's H x W (the sizes must divide).

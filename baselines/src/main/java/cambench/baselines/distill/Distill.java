@@ -3,14 +3,14 @@ package cambench.baselines.distill;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import cambench.harness.plugin.CrossEntropy;
-import cambench.harness.plugin.LossTerms;
-import cambench.harness.plugin.StepOutputs;
-import cambench.harness.plugin.TeacherOutputs;
-import cambench.results.UserException;
+import cambench.api.CrossEntropy;
+import cambench.api.LossTerms;
+import cambench.api.StepOutputs;
+import cambench.api.TeacherOutputs;
+import cambench.api.UserException;
 
 /**
- * Pieces shared by the distillers of ../shared/LOSSES.md ("Distillers"): the teacher lookup, the
+ * Pieces shared by the distillers of docs/losses.md ("Distillers"): the teacher lookup, the
  * CE + soft-target terms, an L2 norm whose gradient at 0 is 0, L2 normalisation and PyTorch's adaptive average pooling.
  */
 public final class Distill {

@@ -1,20 +1,20 @@
 package cambench.baselines.distill;
 
 import ai.djl.ndarray.NDArray;
-import cambench.harness.plugin.CrossEntropy;
-import cambench.harness.plugin.LossTerms;
-import cambench.harness.plugin.Objective;
-import cambench.harness.plugin.ObjectiveContext;
-import cambench.harness.plugin.ObjectiveProvider;
-import cambench.harness.plugin.ParamSpec;
-import cambench.harness.plugin.Params;
-import cambench.harness.plugin.StepOutputs;
-import cambench.results.UserException;
+import cambench.api.CrossEntropy;
+import cambench.api.LossTerms;
+import cambench.api.Objective;
+import cambench.api.ObjectiveContext;
+import cambench.api.ObjectiveProvider;
+import cambench.api.ParamSpec;
+import cambench.api.Params;
+import cambench.api.StepOutputs;
+import cambench.api.UserException;
 
 import java.util.List;
 
 /**
- * Knowledge distillation (Hinton et al. 2015; ../shared/LOSSES.md#distillers):
+ * Knowledge distillation (Hinton et al. 2015; docs/losses.md#distillers):
  * {@code (1 - r) CE(s, y) + r KL_T(t, s)}, KL_T scaled by T^2, teacher logits constant.
  */
 public final class KdDistiller implements Objective {

@@ -1,21 +1,21 @@
 package cambench.baselines.loss;
 
 import ai.djl.ndarray.NDArray;
-import cambench.harness.plugin.CamMaps;
-import cambench.harness.plugin.CrossEntropy;
-import cambench.harness.plugin.LossTerms;
-import cambench.harness.plugin.Objective;
-import cambench.harness.plugin.ObjectiveContext;
-import cambench.harness.plugin.ObjectiveProvider;
-import cambench.harness.plugin.ParamSpec;
-import cambench.harness.plugin.Params;
-import cambench.harness.plugin.StepOutputs;
-import cambench.results.UserException;
+import cambench.api.CamMaps;
+import cambench.api.CrossEntropy;
+import cambench.api.LossTerms;
+import cambench.api.Objective;
+import cambench.api.ObjectiveContext;
+import cambench.api.ObjectiveProvider;
+import cambench.api.ParamSpec;
+import cambench.api.Params;
+import cambench.api.StepOutputs;
+import cambench.api.UserException;
 
 import java.util.List;
 
 /**
- * CAM-loss (Wang et al., ICCV 2021; ../shared/LOSSES.md#cam):
+ * CAM-loss (Wang et al., ICCV 2021; docs/losses.md#cam):
  * {@code CE(s, y) + alpha * mean_{n,h,w} |mm(CAAM(n)) - mm(CAM_{y_n}(n))|}, the CAM built with
  * sg(W), so only CE updates the classifier. alpha follows a step schedule: 0 before the start
  * epoch t, {@code alpha} from it on; t is fixed (1-based epoch number) or {@code adaptive}: the
@@ -115,7 +115,7 @@ public final class CamLoss implements Objective {
         }
 
         /** Whether alpha is switched on at this point of training. */
-        public boolean active(cambench.harness.plugin.Progress progress) {
+        public boolean active(cambench.api.Progress progress) {
             if (startEpoch >= 0) {
                 return progress.epoch() + 1 >= startEpoch;
             }

@@ -1,16 +1,16 @@
 package cambench.baselines.loss;
 
-import cambench.harness.plugin.CrossEntropy;
-import cambench.harness.plugin.LossTerms;
-import cambench.harness.plugin.Objective;
-import cambench.harness.plugin.ObjectiveContext;
-import cambench.harness.plugin.ObjectiveProvider;
-import cambench.harness.plugin.ParamSpec;
-import cambench.harness.plugin.StepOutputs;
+import cambench.api.CrossEntropy;
+import cambench.api.LossTerms;
+import cambench.api.Objective;
+import cambench.api.ObjectiveContext;
+import cambench.api.ObjectiveProvider;
+import cambench.api.ParamSpec;
+import cambench.api.StepOutputs;
 
 import java.util.List;
 
-/** Plain softmax cross-entropy {@code CE(s, y)} (../shared/LOSSES.md#ce); the baseline of every table. */
+/** Plain softmax cross-entropy {@code CE(s, y)} (docs/losses.md#ce); the baseline of every table. */
 public final class CeLoss implements Objective {
 
     @Override

@@ -2,21 +2,21 @@ package cambench.baselines.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import cambench.harness.plugin.CrossEntropy;
-import cambench.harness.plugin.LossTerms;
-import cambench.harness.plugin.Objective;
-import cambench.harness.plugin.ObjectiveContext;
-import cambench.harness.plugin.ObjectiveProvider;
-import cambench.harness.plugin.ParamSpec;
-import cambench.harness.plugin.Params;
-import cambench.harness.plugin.StepOutputs;
-import cambench.results.UserException;
+import cambench.api.CrossEntropy;
+import cambench.api.LossTerms;
+import cambench.api.Objective;
+import cambench.api.ObjectiveContext;
+import cambench.api.ObjectiveProvider;
+import cambench.api.ParamSpec;
+import cambench.api.Params;
+import cambench.api.StepOutputs;
+import cambench.api.UserException;
 
 import java.util.List;
 import java.util.Map;
 
 /**
- * Center loss (Wen et al., ECCV 2016; ../shared/LOSSES.md#center):
+ * Center loss (Wen et al., ECCV 2016; docs/losses.md#center):
  * {@code CE(s, y) + lambda * 0.5 * mean_n ||z_n - c_{y_n}||^2} on the pooled features z [N, C].
  *
  * <p>The class centres c [K, C] are objective state ({@link #state()} {@code centers}, zeros at

@@ -3,19 +3,19 @@ package cambench.baselines.loss;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.DataType;
-import cambench.harness.plugin.CrossEntropy;
-import cambench.harness.plugin.LossTerms;
-import cambench.harness.plugin.Objective;
-import cambench.harness.plugin.ObjectiveContext;
-import cambench.harness.plugin.ObjectiveProvider;
-import cambench.harness.plugin.ParamSpec;
-import cambench.harness.plugin.Params;
-import cambench.harness.plugin.StepOutputs;
+import cambench.api.CrossEntropy;
+import cambench.api.LossTerms;
+import cambench.api.Objective;
+import cambench.api.ObjectiveContext;
+import cambench.api.ObjectiveProvider;
+import cambench.api.ParamSpec;
+import cambench.api.Params;
+import cambench.api.StepOutputs;
 
 import java.util.List;
 
 /**
- * Large-margin softmax (Liu et al., ICML 2016, arXiv:1612.02295; ../shared/LOSSES.md#lsoftmax):
+ * Large-margin softmax (Liu et al., ICML 2016, arXiv:1612.02295; docs/losses.md#lsoftmax):
  * {@code CE(s', y)} with bias-free logits {@code s'_j = W_j . z_n} for j != y and, for the target,
  * {@code s'_y = (lambda ||W_y|| ||z_n|| cos t + ||W_y|| ||z_n|| psi(t)) / (1 + lambda)},
  * {@code psi(t) = (-1)^k cos(m t) - 2k}, {@code k = floor(t m / pi)} (no gradient),
@@ -25,14 +25,14 @@ import java.util.List;
  * <p>lambda: when the parameter {@code lambda} is a number it is fixed ({@code loss-check} always
  * gives one). When it is {@code anneal} (the default) it follows the original's schedule
  * {@code lambda = max(lambda_min, base * (1 + gamma * iteration)^(-power))} with the 1-based
- * optimizer step {@link cambench.harness.plugin.Progress#iteration()} (defaults base 1000,
+ * optimizer step {@link cambench.api.Progress#iteration()} (defaults base 1000,
  * gamma 1e-5, power 45, lambda_min 0, the original's CIFAR-10 setting).
  *
  * <p>Edge cases: k is found by comparing cos t with the thresholds {@code cos(j pi / m)}, j = 1..m
  * (no acos; t = pi gives k = m; psi and its derivative are continuous at the thresholds, so the
  * side chosen at an exact threshold does not matter). cos t is not clamped. A zero feature vector
  * or zero target row ({@code ||W_y|| ||z_n|| = 0}) gives {@code s'_y = 0}, and the norms pass no
- * gradient there (LOSSES.md: the gradient of ||x|| at 0 is 0), leaving {@code lambda W_y / (1 + lambda)}.
+ * gradient there (docs/losses.md: the gradient of ||x|| at 0 is 0), leaving {@code lambda W_y / (1 + lambda)}.
  */
 public final class LSoftmaxLoss implements Objective {
     private final int margin;
@@ -126,7 +126,7 @@ public final class LSoftmaxLoss implements Objective {
     public LossTerms terms(StepOutputs out) {
         NDArray oneHot = out.oneHot();
         if (Double.isNaN(lambda.fixed()) && out.progress().isSteadyState()) {
-            throw new cambench.results.UserException("parameter 'lsoftmax.lambda' is required here (LOSSES.md):"
+            throw new cambench.api.UserException("parameter 'lsoftmax.lambda' is required here (docs/losses.md):"
                     + " the annealed lambda depends on the training iteration; give a number");
         }
         double l = lambda.at(out.progress().iteration());

@@ -2,21 +2,21 @@ package cambench.baselines.loss;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import cambench.harness.plugin.CrossEntropy;
-import cambench.harness.plugin.LossTerms;
-import cambench.harness.plugin.Objective;
-import cambench.harness.plugin.ObjectiveContext;
-import cambench.harness.plugin.ObjectiveProvider;
-import cambench.harness.plugin.ParamSpec;
-import cambench.harness.plugin.Params;
-import cambench.harness.plugin.StepOutputs;
-import cambench.results.UserException;
+import cambench.api.CrossEntropy;
+import cambench.api.LossTerms;
+import cambench.api.Objective;
+import cambench.api.ObjectiveContext;
+import cambench.api.ObjectiveProvider;
+import cambench.api.ParamSpec;
+import cambench.api.Params;
+import cambench.api.StepOutputs;
+import cambench.api.UserException;
 
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * Negative CAM suppression (Sun et al., 2020, official {@code HNC_mse}; ../shared/LOSSES.md#negcam):
+ * Negative CAM suppression (Sun et al., 2020, official {@code HNC_mse}; docs/losses.md#negcam):
  * {@code CE(s, y) + lambda * mean_{n, j in N_n, h, w} (CAM_j(n) + b_j)^2}, where N_n holds the k
  * non-target classes with the largest logits of sample n, chosen without gradient (equal logits: the
  * lower class index first). No ReLU; W and b get the term's gradient. k = 0 drops the term.

@@ -1,18 +1,18 @@
 package cambench.baselines.loss;
 
 import ai.djl.ndarray.NDArray;
-import cambench.harness.plugin.CrossEntropy;
-import cambench.harness.plugin.LossTerms;
-import cambench.harness.plugin.Objective;
-import cambench.harness.plugin.ObjectiveContext;
-import cambench.harness.plugin.ObjectiveProvider;
-import cambench.harness.plugin.ParamSpec;
-import cambench.harness.plugin.StepOutputs;
+import cambench.api.CrossEntropy;
+import cambench.api.LossTerms;
+import cambench.api.Objective;
+import cambench.api.ObjectiveContext;
+import cambench.api.ObjectiveProvider;
+import cambench.api.ParamSpec;
+import cambench.api.StepOutputs;
 
 import java.util.List;
 
 /**
- * Soft-margin softmax (Liang et al., 2017; ../shared/LOSSES.md#smsoftmax): {@code CE(s', y)} with
+ * Soft-margin softmax (Liang et al., 2017; docs/losses.md#smsoftmax): {@code CE(s', y)} with
  * {@code s'_y = s_y - m} for the target class, all other logits unchanged (bias included).
  */
 public final class SmSoftmaxLoss implements Objective {

@@ -11,9 +11,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import cambench.harness.engine.EngineSetup;
-import cambench.harness.plugin.Progress;
-import cambench.harness.plugin.StepOutputs;
-import cambench.results.UserException;
+import cambench.api.Progress;
+import cambench.api.StepOutputs;
+import cambench.api.UserException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Optional;
 
-/** Edge cases of the distillers' shared pieces and their user errors (LOSSES.md, "Distillers"). */
+/** Edge cases of the distillers' shared pieces and their user errors (docs/losses.md, "Distillers"). */
 @Tag("engine")
 class DistillTest {
     private NDManager manager;

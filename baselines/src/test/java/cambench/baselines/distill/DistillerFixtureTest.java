@@ -8,7 +8,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 
-/** {@code kd}, {@code at}, {@code ccm} and {@code catkd} against the public fixtures (LOSSES.md). */
+/** {@code kd}, {@code at}, {@code ccm} and {@code catkd} against the public fixtures (docs/losses.md). */
 @Tag("engine")
 class DistillerFixtureTest {
 

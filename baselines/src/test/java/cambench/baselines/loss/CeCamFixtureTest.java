@@ -8,7 +8,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 
-/** {@code ce} and {@code cam} against the public fixtures (LOSSES.md). */
+/** {@code ce} and {@code cam} against the public fixtures (docs/losses.md). */
 @Tag("engine")
 class CeCamFixtureTest {
 

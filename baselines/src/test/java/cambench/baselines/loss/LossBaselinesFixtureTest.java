@@ -8,7 +8,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 
-/** {@code center}, {@code lsoftmax}, {@code smsoftmax} and {@code negcam} against the public fixtures (LOSSES.md). */
+/** {@code center}, {@code lsoftmax}, {@code smsoftmax} and {@code negcam} against the public fixtures (docs/losses.md). */
 @Tag("engine")
 class LossBaselinesFixtureTest {
 

@@ -1,12 +1,12 @@
 package example.focal;
 
 import ai.djl.ndarray.NDArray;
-import cambench.harness.plugin.LossTerms;
-import cambench.harness.plugin.Objective;
-import cambench.harness.plugin.ObjectiveContext;
-import cambench.harness.plugin.ObjectiveProvider;
-import cambench.harness.plugin.ParamSpec;
-import cambench.harness.plugin.StepOutputs;
+import cambench.api.LossTerms;
+import cambench.api.Objective;
+import cambench.api.ObjectiveContext;
+import cambench.api.ObjectiveProvider;
+import cambench.api.ParamSpec;
+import cambench.api.StepOutputs;
 
 import java.util.List;
 
@@ -38,7 +38,7 @@ public final class FocalLoss implements Objective {
         return LossTerms.of("focal", focal(out.logits(), out.oneHot(), gamma));
     }
 
-    /** Registers {@code focal} (META-INF/services/cambench.harness.plugin.ObjectiveProvider). */
+    /** Registers {@code focal} (META-INF/services/cambench.api.ObjectiveProvider). */
     public static final class Provider implements ObjectiveProvider {
         @Override
         public String name() {

@@ -6,13 +6,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import cambench.harness.model.Network;
-import cambench.harness.plugin.LossTerms;
-import cambench.harness.plugin.Objective;
-import cambench.harness.plugin.Objectives;
-import cambench.harness.plugin.Progress;
-import cambench.harness.plugin.StepOutputs;
-import cambench.harness.plugin.TeacherOutputs;
-import cambench.results.UserException;
+import cambench.api.LossTerms;
+import cambench.api.Objective;
+import cambench.api.Objectives;
+import cambench.api.Progress;
+import cambench.api.StepOutputs;
+import cambench.api.TeacherOutputs;
+import cambench.api.UserException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -28,7 +28,7 @@ import java.util.TreeMap;
 
 /**
  * Evaluates one objective on fixed tensors and returns the loss and the gradients of the total
- * objective with respect to features, weight and bias (../shared/LOSSES.md, "loss-check").
+ * objective with respect to features, weight and bias (docs/losses.md, "loss-check").
  *
  * <p>Schedules are at their switched-on value ({@link Progress#steadyState()}). Objective state
  * (e.g. {@code centers}) is read from the fixture field of the same name and written back after

@@ -1,10 +1,10 @@
 package cambench.harness.cli;
 
 import cambench.harness.model.Models;
-import cambench.harness.plugin.ObjectiveProvider;
-import cambench.harness.plugin.ParamSpec;
-import cambench.harness.run.PlanResources;
-import cambench.results.UserException;
+import cambench.api.ObjectiveProvider;
+import cambench.api.ParamSpec;
+import cambench.results.plan.PlanResources;
+import cambench.api.UserException;
 import cambench.results.plan.Preset;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

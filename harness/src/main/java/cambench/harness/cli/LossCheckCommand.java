@@ -11,7 +11,7 @@ import java.util.concurrent.Callable;
 
 /** {@code cambench loss-check FIXTURE.json}: one objective on fixed tensors, loss and gradients as JSON. */
 @Command(name = "loss-check", mixinStandardHelpOptions = true,
-        header = "Evaluate an objective on a fixture: prints loss and gradients as JSON (../shared/LOSSES.md).")
+        header = "Evaluate an objective on a fixture: prints loss and gradients as JSON (docs/losses.md).")
 final class LossCheckCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FIXTURE.json", description = "fixture file")
     Path fixture;

@@ -1,6 +1,6 @@
 package cambench.harness.cli;
 
-import cambench.results.UserException;
+import cambench.api.UserException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

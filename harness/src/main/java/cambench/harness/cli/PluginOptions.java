@@ -1,7 +1,7 @@
 package cambench.harness.cli;
 
-import cambench.harness.plugin.Objectives;
-import cambench.results.UserException;
+import cambench.api.Objectives;
+import cambench.api.UserException;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;

@@ -1,6 +1,7 @@
 package cambench.harness.cli;
 
 import cambench.results.plan.Plan;
+import cambench.results.plan.PlanFile;
 import cambench.results.report.ReportWriter;
 import cambench.results.store.RunStore;
 import picocli.CommandLine.Command;

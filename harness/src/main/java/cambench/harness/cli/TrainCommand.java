@@ -1,12 +1,12 @@
 package cambench.harness.cli;
 
 import cambench.harness.datasets.DatasetCatalog;
-import cambench.harness.plugin.Objectives;
-import cambench.harness.plugin.Params;
+import cambench.api.Objectives;
+import cambench.api.Params;
 import cambench.harness.run.CellRunner;
 import cambench.harness.run.Protocols;
 import cambench.harness.run.RunContext;
-import cambench.results.record.Cell;
+import cambench.results.plan.Cell;
 import cambench.results.record.Recipe;
 import cambench.results.store.RunStore;
 import picocli.CommandLine.Command;

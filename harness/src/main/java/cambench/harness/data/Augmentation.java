@@ -1,6 +1,6 @@
 package cambench.harness.data;
 
-import cambench.results.UserException;
+import cambench.api.UserException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,6 +1,6 @@
 package cambench.harness.data;
 
-import cambench.results.UserException;
+import cambench.api.UserException;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;

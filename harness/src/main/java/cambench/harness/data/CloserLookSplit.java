@@ -31,7 +31,7 @@ public final class CloserLookSplit {
     /**
      * Splits {@code all} into the base, val and novel classes that {@code dir}'s files list.
      *
-     * @throws cambench.results.UserException naming the file for a missing or malformed file, a
+     * @throws cambench.api.UserException naming the file for a missing or malformed file, a
      *     class that {@code all} does not have, a class listed in two files, or a file with no images
      */
     public static ImageSet[] split(ImageSet all, Path dir) {

@@ -1,6 +1,6 @@
 package cambench.harness.data;
 
-import cambench.results.UserException;
+import cambench.api.UserException;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package cambench.harness.data;
 
-import cambench.results.UserException;
+import cambench.api.UserException;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

@@ -1,6 +1,6 @@
 package cambench.harness.data;
 
-import cambench.results.UserException;
+import cambench.api.UserException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;

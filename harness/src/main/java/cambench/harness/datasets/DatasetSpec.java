@@ -1,6 +1,6 @@
 package cambench.harness.datasets;
 
-import cambench.results.UserException;
+import cambench.api.UserException;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -5,7 +5,7 @@ import cambench.harness.data.CubReader;
 import cambench.harness.data.GlyphSet;
 import cambench.harness.data.ImageFolderReader;
 import cambench.harness.data.ImageSet;
-import cambench.results.UserException;
+import cambench.api.UserException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

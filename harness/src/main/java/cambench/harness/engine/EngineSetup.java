@@ -3,7 +3,7 @@ package cambench.harness.engine;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
-import cambench.results.UserException;
+import cambench.api.UserException;
 
 import java.nio.file.Path;
 import java.nio.file.Paths;

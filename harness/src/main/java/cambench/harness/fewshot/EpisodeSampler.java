@@ -1,6 +1,6 @@
 package cambench.harness.fewshot;
 
-import cambench.results.UserException;
+import cambench.api.UserException;
 
 import java.util.List;
 import java.util.SplittableRandom;

@@ -8,7 +8,7 @@ import ai.djl.ndarray.NDArray;
  *
  * <p>The last feature map is taken after the final activation (pre-activation nets such as WRN
  * and PyramidNet: after their final BN + ReLU), so CAM and CAAM can be formed from it without
- * anything model-specific (../shared/LOSSES.md, notation).
+ * anything model-specific (docs/losses.md, notation).
  */
 public interface Backbone {
 

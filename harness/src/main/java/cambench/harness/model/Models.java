@@ -1,7 +1,7 @@
 package cambench.harness.model;
 
 import ai.djl.ndarray.NDManager;
-import cambench.results.UserException;
+import cambench.api.UserException;
 
 import java.util.Map;
 import java.util.Set;

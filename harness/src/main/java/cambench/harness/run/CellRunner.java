@@ -1,7 +1,7 @@
 package cambench.harness.run;
 
 import cambench.harness.train.TrainingDivergedException;
-import cambench.results.record.Cell;
+import cambench.results.plan.Cell;
 import cambench.results.record.RunRecord;
 import cambench.results.store.RunStore;
 

@@ -1,6 +1,6 @@
 package cambench.harness.run;
 
-import cambench.results.record.Cell;
+import cambench.results.plan.Cell;
 import cambench.results.record.RunRecord;
 
 /**
@@ -16,7 +16,7 @@ public interface Protocol {
     /**
      * Runs a cell to completion, resuming from its checkpoint when one exists.
      *
-     * @throws cambench.results.UserException for a bad cell (unknown model, data, objective)
+     * @throws cambench.api.UserException for a bad cell (unknown model, data, objective)
      */
     RunRecord run(Cell cell, RunContext context);
 }

@@ -1,6 +1,6 @@
 package cambench.harness.run;
 
-import cambench.results.UserException;
+import cambench.api.UserException;
 
 import java.util.Map;
 import java.util.ServiceLoader;

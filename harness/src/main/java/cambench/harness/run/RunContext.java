@@ -2,7 +2,7 @@ package cambench.harness.run;
 
 import ai.djl.Device;
 import cambench.harness.datasets.DatasetCatalog;
-import cambench.harness.plugin.Objectives;
+import cambench.api.Objectives;
 import cambench.results.store.RunStore;
 
 import java.io.PrintStream;

@@ -1,7 +1,7 @@
 package cambench.harness.train;
 
 import ai.djl.ndarray.NDArray;
-import cambench.results.UserException;
+import cambench.api.UserException;
 import cambench.results.store.RunStore;
 
 import java.io.ByteArrayInputStream;

@@ -1,6 +1,6 @@
 package cambench.harness.train;
 
-import cambench.results.UserException;
+import cambench.api.UserException;
 
 /**
  * Training produced a non-finite loss: a property of the cell's settings (learning rate, loss

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import cambench.harness.datasets.FewShotCatalog.FewShotSplit;
-import cambench.results.UserException;
+import cambench.api.UserException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;

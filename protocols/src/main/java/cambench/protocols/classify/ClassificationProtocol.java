@@ -2,7 +2,7 @@ package cambench.protocols.classify;
 
 import cambench.harness.run.Protocol;
 import cambench.harness.run.RunContext;
-import cambench.results.record.Cell;
+import cambench.results.plan.Cell;
 import cambench.results.record.RunRecord;
 
 import java.util.Map;

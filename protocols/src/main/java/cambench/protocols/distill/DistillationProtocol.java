@@ -7,8 +7,8 @@ import cambench.harness.run.Protocol;
 import cambench.harness.run.RunContext;
 import cambench.harness.train.Checkpoint;
 import cambench.protocols.classify.ClassificationRun;
-import cambench.results.UserException;
-import cambench.results.record.Cell;
+import cambench.api.UserException;
+import cambench.results.plan.Cell;
 import cambench.results.record.RunRecord;
 import cambench.results.store.RunStore;
 

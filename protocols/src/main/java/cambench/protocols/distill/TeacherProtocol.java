@@ -6,7 +6,7 @@ import cambench.harness.run.Protocol;
 import cambench.harness.run.RunContext;
 import cambench.harness.train.Checkpoint;
 import cambench.protocols.classify.ClassificationRun;
-import cambench.results.record.Cell;
+import cambench.results.plan.Cell;
 import cambench.results.record.RunRecord;
 import cambench.results.store.RunStore;
 

@@ -20,14 +20,14 @@ import cambench.harness.model.LinearHead;
 import cambench.harness.model.ModelSpec;
 import cambench.harness.model.Models;
 import cambench.harness.model.Network;
-import cambench.harness.plugin.Objective;
+import cambench.api.Objective;
 import cambench.harness.run.Environment;
 import cambench.harness.run.Protocol;
 import cambench.harness.run.RunContext;
 import cambench.harness.train.ProgressLine;
 import cambench.harness.train.TrainResult;
 import cambench.harness.train.Trainer;
-import cambench.results.record.Cell;
+import cambench.results.plan.Cell;
 import cambench.results.record.RunRecord;
 import cambench.results.stats.Summary;
 

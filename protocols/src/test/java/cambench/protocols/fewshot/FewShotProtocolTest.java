@@ -8,11 +8,11 @@ import ai.djl.Device;
 import cambench.harness.datasets.DatasetCatalog;
 import cambench.harness.datasets.FewShotCatalog;
 import cambench.harness.engine.EngineSetup;
-import cambench.harness.plugin.Objectives;
+import cambench.api.Objectives;
 import cambench.harness.run.Protocols;
 import cambench.harness.run.RunContext;
-import cambench.results.UserException;
-import cambench.results.record.Cell;
+import cambench.api.UserException;
+import cambench.results.plan.Cell;
 import cambench.results.record.Recipe;
 import cambench.results.record.RunRecord;
 import cambench.results.store.RunStore;
@@ -38,7 +38,7 @@ class FewShotProtocolTest {
 
     private static RunRecord run(String protocol, String objective, Path out) {
         Objectives objectives = Objectives.builtIn();
-        Map<String, String> params = cambench.harness.plugin.Params.resolve(objective,
+        Map<String, String> params = cambench.api.Params.resolve(objective,
                 objectives.provider(objective).parameters(), Map.of()).asMap();
         Cell cell = new Cell(protocol, DATA, "conv4", objective, params, RECIPE, 1);
         RunContext context = new RunContext(new RunStore(out), new DatasetCatalog(null), objectives, 2, Device.cpu(),

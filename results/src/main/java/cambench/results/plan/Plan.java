@@ -1,6 +1,6 @@
 package cambench.results.plan;
 
-import cambench.results.record.Cell;
+import cambench.results.plan.Cell;
 import cambench.results.record.Recipe;
 
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package cambench.results.plan;
 
-import cambench.results.record.Cell;
+import cambench.results.plan.Cell;
 
 /**
  * A cell placed in a table: which row, column and seed of which table it fills.

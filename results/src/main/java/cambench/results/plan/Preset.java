@@ -103,7 +103,7 @@ public record Preset(String name, String description, int seeds, List<String> ta
         try {
             return Double.parseDouble(v.toString());
         } catch (NumberFormatException e) {
-            throw new cambench.results.UserException("preset recipe." + key + ": expected a number, got '" + v + "'");
+            throw new cambench.api.UserException("preset recipe." + key + ": expected a number, got '" + v + "'");
         }
     }
 }

@@ -1,6 +1,6 @@
 package cambench.results.record;
 
-import cambench.results.UserException;
+import cambench.api.UserException;
 
 /**
  * The optimisation recipe of a training run; every number here moves a result and is written

@@ -1,5 +1,7 @@
 package cambench.results.record;
 
+import cambench.results.plan.Cell;
+
 import java.util.List;
 import java.util.Map;
 

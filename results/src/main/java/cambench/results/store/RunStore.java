@@ -1,7 +1,7 @@
 package cambench.results.store;
 
-import cambench.results.UserException;
-import cambench.results.record.Cell;
+import cambench.api.UserException;
+import cambench.results.plan.Cell;
 import cambench.results.record.RunRecord;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

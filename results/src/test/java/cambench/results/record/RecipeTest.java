@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import cambench.results.UserException;
+import cambench.api.UserException;
 import org.junit.jupiter.api.Test;
 
 class RecipeTest {

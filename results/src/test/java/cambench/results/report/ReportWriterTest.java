@@ -7,7 +7,7 @@ import cambench.results.plan.Plan;
 import cambench.results.plan.PlannedCell;
 import cambench.results.plan.Preset;
 import cambench.results.plan.TableSpec;
-import cambench.results.record.Cell;
+import cambench.results.plan.Cell;
 import cambench.results.record.EpochMetrics;
 import cambench.results.record.Recipe;
 import cambench.results.record.RunRecord;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import cambench.results.UserException;
-import cambench.results.record.Cell;
+import cambench.api.UserException;
+import cambench.results.plan.Cell;
 import cambench.results.record.EpochMetrics;
 import cambench.results.record.Recipe;
 import cambench.results.record.RunRecord;

@@ -1,6 +1,6 @@
-package cambench.harness.run;
+package cambench.results.plan;
 
-import cambench.results.UserException;
+import cambench.api.UserException;
 import cambench.results.plan.Preset;
 import cambench.results.plan.TableSpec;
 import cambench.results.store.RunStore;

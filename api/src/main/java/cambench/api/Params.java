@@ -1,6 +1,6 @@
-package cambench.harness.plugin;
+package cambench.api;
 
-import cambench.results.UserException;
+import cambench.api.UserException;
 
 import java.util.Collections;
 import java.util.List;

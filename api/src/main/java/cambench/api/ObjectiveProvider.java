@@ -1,10 +1,10 @@
-package cambench.harness.plugin;
+package cambench.api;
 
 import java.util.List;
 
 /**
  * The service a loss or distiller registers (one line in
- * {@code META-INF/services/cambench.harness.plugin.ObjectiveProvider}); built-ins and user plugins
+ * {@code META-INF/services/cambench.api.ObjectiveProvider}); built-ins and user plugins
  * are found the same way.
  */
 public interface ObjectiveProvider {
@@ -20,13 +20,13 @@ public interface ObjectiveProvider {
     /** One line for {@code cambench list objectives}. */
     String description();
 
-    /** Accepted parameters with their defaults (../shared/LOSSES.md). */
+    /** Accepted parameters with their defaults (docs/losses.md). */
     List<ParamSpec> parameters();
 
     /**
      * Creates the objective.
      *
-     * @throws cambench.results.UserException for a bad parameter value, naming it
+     * @throws cambench.api.UserException for a bad parameter value, naming it
      */
     Objective create(ObjectiveContext context);
 

@@ -1,8 +1,8 @@
-package cambench.harness.plugin;
+package cambench.api;
 
 import ai.djl.ndarray.NDArray;
 
-/** Softmax cross-entropy and temperature KL for objectives (../shared/LOSSES.md, notation). */
+/** Softmax cross-entropy and temperature KL for objectives (docs/losses.md, notation). */
 public final class CrossEntropy {
     private CrossEntropy() {
     }

@@ -1,9 +1,9 @@
-package cambench.harness.run;
+package cambench.results.plan;
 
-import cambench.harness.plugin.ObjectiveProvider;
-import cambench.harness.plugin.Objectives;
-import cambench.harness.plugin.Params;
-import cambench.results.UserException;
+import cambench.api.ObjectiveProvider;
+import cambench.api.Objectives;
+import cambench.api.Params;
+import cambench.api.UserException;
 import cambench.results.plan.Plan;
 import cambench.results.plan.Preset;
 import cambench.results.plan.TableSpec;

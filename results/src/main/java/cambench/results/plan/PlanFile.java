@@ -1,6 +1,6 @@
-package cambench.harness.cli;
+package cambench.results.plan;
 
-import cambench.results.UserException;
+import cambench.api.UserException;
 import cambench.results.plan.Plan;
 import cambench.results.store.RunStore;
 
@@ -9,19 +9,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** {@code OUT/plan.json}: the plan a store was filled for, so {@code report} can render it. */
-final class PlanFile {
+public final class PlanFile {
     private PlanFile() {
     }
 
-    static Path path(RunStore store) {
+    public static Path path(RunStore store) {
         return store.root().resolve("plan.json");
     }
 
-    static void write(RunStore store, Plan plan) throws IOException {
+    public static void write(RunStore store, Plan plan) throws IOException {
         RunStore.writeAtomically(path(store), RunStore.json().writeValueAsBytes(plan));
     }
 
-    static Plan read(RunStore store) {
+    public static Plan read(RunStore store) {
         Path p = path(store);
         if (!Files.exists(p)) {
             throw new UserException(p + ": missing; run `cambench reproduce --out " + store.root() + "` first");

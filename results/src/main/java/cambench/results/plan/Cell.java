@@ -1,5 +1,6 @@
-package cambench.results.record;
+package cambench.results.plan;
 
+import cambench.results.record.Recipe;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 

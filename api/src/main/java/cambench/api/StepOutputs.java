@@ -1,4 +1,4 @@
-package cambench.harness.plugin;
+package cambench.api;
 
 import ai.djl.ndarray.NDArray;
 
@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What one training step hands to an objective (../shared/LOSSES.md, notation).
+ * What one training step hands to an objective (docs/losses.md, notation).
  *
  * @param features last post-activation feature map f [N, C, H, W]
  * @param pooled global average pool z [N, C]

@@ -1,9 +1,9 @@
-package cambench.harness.plugin;
+package cambench.api;
 
 /**
  * One parameter an objective accepts.
  *
- * @param name key as in ../shared/LOSSES.md, e.g. {@code alpha}, {@code center_alpha}
+ * @param name key as in docs/losses.md, e.g. {@code alpha}, {@code center_alpha}
  * @param defaultValue default as text, or null when the parameter is required
  * @param description one line for {@code cambench list objectives}
  */

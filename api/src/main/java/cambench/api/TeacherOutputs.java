@@ -1,4 +1,4 @@
-package cambench.harness.plugin;
+package cambench.api;
 
 import ai.djl.ndarray.NDArray;
 

@@ -1,10 +1,10 @@
-package cambench.harness.plugin;
+package cambench.api;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
 /**
- * Class activation maps and their normalisation (../shared/LOSSES.md, notation), shared by
+ * Class activation maps and their normalisation (docs/losses.md, notation), shared by
  * CAM-loss, CCM and any plugin. All maps are returned flattened to [N, H*W].
  */
 public final class CamMaps {

@@ -1,6 +1,6 @@
-package cambench.harness.plugin;
+package cambench.api;
 
-import cambench.results.UserException;
+import cambench.api.UserException;
 
 import java.util.Map;
 import java.util.ServiceConfigurationError;

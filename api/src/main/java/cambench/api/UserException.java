@@ -1,4 +1,4 @@
-package cambench.results;
+package cambench.api;
 
 /**
  * A mistake the user can fix (bad file, bad option, bad value).
