@@ -1,11 +1,14 @@
 package cambench.results.plan;
 
 import cambench.results.record.Recipe;
+import cambench.api.UserException;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A named scale of reproduction (smoke, quick, cpu, paper): which tables, how many seeds, and
@@ -25,6 +28,7 @@ import java.util.Map;
  * @param tableParams per-table objective parameters applied after {@code params}, by table id (e.g.
  *     a CAT-KD beta that the paper's architectures take but a scaled-down stand-in does not)
  */
+@JsonIgnoreProperties({"table_params_note"}) // free text for readers of the file; not used
 public record Preset(String name, String description, int seeds, List<String> tables,
         Map<String, String> datasets, Map<String, String> models,
         @JsonProperty("recipe") Map<String, Object> recipe, Map<String, String> params,
@@ -46,6 +50,26 @@ public record Preset(String name, String description, int seeds, List<String> ta
         tableRecipes = tableRecipes == null ? Map.of() : Map.copyOf(tableRecipes);
         tableParams = tableParams == null ? Map.of() : Map.copyOf(tableParams);
         tables = tables == null ? List.of() : List.copyOf(tables);
+        checkRecipeKeys("recipe", recipe);
+        for (Map.Entry<String, Map<String, Object>> e : tableRecipes.entrySet()) {
+            checkRecipeKeys("table_recipes." + e.getKey(), e.getValue());
+        }
+        if (seeds < 1) {
+            throw new UserException("preset " + name + ": seeds must be >= 1, got " + seeds);
+        }
+    }
+
+    /** The recipe fields a preset may set (as in table specs). */
+    public static final Set<String> RECIPE_KEYS = Set.of("epochs", "batch_size", "lr", "momentum", "nesterov",
+            "weight_decay", "schedule", "augment", "optimizer");
+
+    private void checkRecipeKeys(String field, Map<String, Object> fields) {
+        for (String key : fields.keySet()) {
+            if (!RECIPE_KEYS.contains(key)) {
+                throw new UserException("preset " + name + ": " + field + " has unknown recipe key '" + key
+                        + "'; known: " + String.join(", ", new java.util.TreeSet<>(RECIPE_KEYS)));
+            }
+        }
     }
 
     /** The data set that stands in for {@code paperDataset}. */
@@ -103,7 +127,7 @@ public record Preset(String name, String description, int seeds, List<String> ta
         try {
             return Double.parseDouble(v.toString());
         } catch (NumberFormatException e) {
-            throw new cambench.api.UserException("preset recipe." + key + ": expected a number, got '" + v + "'");
+            throw new UserException("preset recipe." + key + ": expected a number, got '" + v + "'");
         }
     }
 }

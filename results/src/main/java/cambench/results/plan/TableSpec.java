@@ -1,10 +1,13 @@
 package cambench.results.plan;
 
 import cambench.results.record.Recipe;
+import cambench.api.UserException;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A paper table as data: its rows (objectives), columns (data set x model), metric, recipe and
@@ -16,8 +19,8 @@ import java.util.Map;
  * @param protocol protocol that produces the cells
  * @param metric metric name in run records, e.g. {@code top1_error}
  * @param metricLabel human label, e.g. {@code top-1 error (%)}
- * @param lowerIsBetter whether smaller is better (errors)
- * @param baselineRow id of the row every gain is measured against, or null for no gains
+ * @param lowerIsBetter whether smaller is better (errors); required in the JSON
+ * @param baselineRow id of the row every gain is measured against (required)
  * @param recipe the paper's recipe for every column (columns may override)
  * @param recipeNote what the recipe follows and what was assumed
  * @param columns the columns
@@ -30,7 +33,7 @@ import java.util.Map;
  */
 public record TableSpec(String id, String title, String source, String protocol, String metric,
         @JsonProperty("metric_label") String metricLabel,
-        @JsonProperty("lower_is_better") boolean lowerIsBetter,
+        @JsonProperty("lower_is_better") Boolean lowerIsBetter,
         @JsonProperty("baseline_row") String baselineRow,
         Recipe recipe,
         @JsonProperty("recipe_note") String recipeNote,
@@ -38,7 +41,7 @@ public record TableSpec(String id, String title, String source, String protocol,
 
     /** The spec with seed aggregation. */
     public TableSpec(String id, String title, String source, String protocol, String metric, String metricLabel,
-            boolean lowerIsBetter, String baselineRow, Recipe recipe, String recipeNote, List<Column> columns,
+            Boolean lowerIsBetter, String baselineRow, Recipe recipe, String recipeNote, List<Column> columns,
             List<Row> rows) {
         this(id, title, source, protocol, metric, metricLabel, lowerIsBetter, baselineRow, recipe, recipeNote,
                 columns, rows, null, "seeds");
@@ -49,6 +52,44 @@ public record TableSpec(String id, String title, String source, String protocol,
         aggregate = aggregate == null ? "seeds" : aggregate;
         if (!aggregate.equals("seeds") && !aggregate.equals("samples")) {
             throw new IllegalArgumentException(id + ": aggregate must be seeds or samples, got " + aggregate);
+        }
+    }
+
+    /**
+     * Checks what the JSON schema cannot: unique row and column ids, a baseline row that exists,
+     * one paper value per column (or none), a curves column that exists.
+     *
+     * @throws UserException naming the field and the value
+     */
+    public void validate() {
+        require(protocol != null && !protocol.isBlank(), "protocol", "is missing");
+        require(metric != null && !metric.isBlank(), "metric", "is missing");
+        require(columns != null && !columns.isEmpty(), "columns", "is empty");
+        require(rows != null && !rows.isEmpty(), "rows", "is empty");
+        Set<String> columnIds = new LinkedHashSet<>();
+        for (Column c : columns) {
+            require(c.id() != null && columnIds.add(c.id()), "columns", "id '" + c.id() + "' is missing or repeated");
+            require(c.dataset() != null && c.model() != null, "columns." + c.id(), "needs dataset and model");
+        }
+        Set<String> rowIds = new LinkedHashSet<>();
+        for (Row r : rows) {
+            require(r.id() != null && rowIds.add(r.id()), "rows", "id '" + r.id() + "' is missing or repeated");
+            require(r.objective() != null, "rows." + r.id() + ".objective", "is missing");
+            require(r.paper().isEmpty() || r.paper().size() == columns.size(), "rows." + r.id() + ".paper",
+                    "has " + r.paper().size() + " values for " + columns.size() + " columns (give one per column,"
+                            + " null where the paper has none)");
+        }
+        require(lowerIsBetter != null, "lower_is_better", "is required (true for errors, false for accuracies)");
+        require(baselineRow != null, "baseline_row", "is required (the row every gain is measured against)");
+        require(rowIds.contains(baselineRow), "baseline_row",
+                "'" + baselineRow + "' is not a row id; rows: " + String.join(", ", rowIds));
+        require(curves == null || columnIds.contains(curves), "curves",
+                "'" + curves + "' is not a column id; columns: " + String.join(", ", columnIds));
+    }
+
+    private void require(boolean ok, String field, String problem) {
+        if (!ok) {
+            throw new UserException("table " + id + ": field " + field + " " + problem);
         }
     }
 

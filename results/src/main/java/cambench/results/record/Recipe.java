@@ -12,8 +12,11 @@ import cambench.api.UserException;
  * @param momentum SGD momentum in [0, 1)
  * @param nesterov Nesterov momentum
  * @param weightDecay L2 weight decay (>= 0), applied to every parameter as in PyTorch's SGD
- * @param schedule {@code cosine} (per epoch, to 0) or {@code multistep:F1,F2,...} (lr x 0.1 at
- *     each fraction of the epochs) or {@code constant}
+ * @param schedule {@code cosine} (per epoch, to 0), {@code constant}, or
+ *     {@code multistep:M1,M2,...[@GAMMA]}: the rate is multiplied by GAMMA (default 0.1) at each
+ *     milestone; a milestone is a whole epoch number in [1, epochs) (e.g. {@code multistep:80,120@0.1},
+ *     as ISDA's ResNet-110 script) or a fraction of the epochs in (0, 1) written with a decimal point
+ *     (e.g. {@code multistep:0.5,0.75}, which scales with the epochs a preset sets)
  * @param augment training augmentation spec, e.g. {@code crop32:4,flip}
  * @param optimizer {@code sgd} (momentum, nesterov, weight decay) or {@code adam} (betas 0.9,
  *     0.999, eps 1e-8, L2 weight decay as PyTorch's Adam; momentum and nesterov unused); absent
@@ -37,8 +40,14 @@ public record Recipe(int epochs, int batchSize, double lr, double momentum, bool
         check(lr > 0 && Double.isFinite(lr), "lr must be > 0, got " + lr);
         check(momentum >= 0 && momentum < 1, "momentum must be in [0, 1), got " + momentum);
         check(weightDecay >= 0, "weight_decay must be >= 0, got " + weightDecay);
-        check(schedule != null && schedule.matches("cosine|constant|multistep:[0-9.]+(,[0-9.]+)*"),
-                "schedule must be cosine, constant or multistep:F1,F2 (fractions of the epochs), got " + schedule);
+        check(schedule != null && schedule.matches("cosine|constant|multistep:[0-9.]+(,[0-9.]+)*(@[0-9.eE-]+)?"),
+                "schedule must be cosine, constant or multistep:M1,M2[@GAMMA] (epochs or fractions of the epochs),"
+                        + " got " + schedule);
+        if (schedule.startsWith("multistep:")) {
+            milestones(schedule, epochs);
+            double gamma = gamma(schedule);
+            check(gamma > 0 && gamma < 1, "schedule " + schedule + ": the decay factor must be in (0, 1), got " + gamma);
+        }
         check(augment != null && !augment.isBlank(), "augment must name a pipeline (or none)");
     }
 
@@ -57,12 +66,58 @@ public record Recipe(int epochs, int batchSize, double lr, double momentum, bool
             return 0.5 * lr * (1 + Math.cos(Math.PI * epoch / epochs));
         }
         double rate = lr;
-        for (String f : schedule.substring("multistep:".length()).split(",")) {
-            if (epoch >= Math.round(Double.parseDouble(f) * epochs)) {
-                rate *= 0.1;
+        double gamma = gamma(schedule);
+        for (int milestone : milestones(schedule, epochs)) {
+            if (epoch >= milestone) {
+                rate *= gamma;
             }
         }
         return rate;
+    }
+
+    /**
+     * The 0-based epochs at which a {@code multistep} schedule decays: whole numbers as given,
+     * fractions times {@code epochs}, rounded.
+     *
+     * @throws UserException for a milestone outside [1, epochs) or (0, 1), or out of order
+     */
+    static int[] milestones(String schedule, int epochs) {
+        String list = schedule.substring("multistep:".length()).split("@")[0];
+        String[] parts = list.split(",");
+        int[] out = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            String m = parts[i];
+            double v;
+            try {
+                v = Double.parseDouble(m);
+            } catch (NumberFormatException e) {
+                throw new UserException("recipe: schedule " + schedule + ": '" + m + "' is not a number");
+            }
+            if (m.contains(".")) {
+                check(v > 0 && v < 1, "schedule " + schedule + ": a fraction of the epochs must be in (0, 1), got " + m
+                        + " (write whole epochs without a decimal point)");
+                out[i] = (int) Math.round(v * epochs);
+            } else {
+                check(v >= 1 && v < epochs, "schedule " + schedule + ": milestone epoch " + m + " is outside 1.."
+                        + (epochs - 1) + " for " + epochs + " epochs (a preset that changes the epochs needs"
+                        + " fractions, e.g. multistep:0.5,0.75)");
+                out[i] = (int) v;
+            }
+            check(i == 0 || out[i] >= out[i - 1], "schedule " + schedule + ": milestones must not decrease");
+        }
+        return out;
+    }
+
+    private static double gamma(String schedule) {
+        int at = schedule.indexOf('@');
+        if (at < 0) {
+            return 0.1;
+        }
+        try {
+            return Double.parseDouble(schedule.substring(at + 1));
+        } catch (NumberFormatException e) {
+            throw new UserException("recipe: schedule " + schedule + ": the decay factor after @ is not a number");
+        }
     }
 
     /** One line for table headers, e.g. {@code 160 epochs, batch 128, sgd lr 0.1 cosine, ...}. */

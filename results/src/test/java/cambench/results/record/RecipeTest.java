@@ -31,4 +31,30 @@ class RecipeTest {
         e = assertThrows(UserException.class, () -> new Recipe(1, 128, 0.1, 0.9, false, 0, "linear", "none"));
         assertTrue(e.getMessage().contains("schedule"), e.getMessage());
     }
+
+    @Test
+    void multistep_epochMilestonesWithFactor_decayAtThoseEpochs() {
+        // ISDA's WRN-28-10 script: x0.2 at epochs 60, 120, 160, 200 of 240
+        Recipe r = new Recipe(240, 128, 0.1, 0.9, true, 5e-4, "multistep:60,120,160,200@0.2", "none");
+        assertEquals(0.1, r.lrAt(59), 1e-12);
+        assertEquals(0.02, r.lrAt(60), 1e-12);
+        assertEquals(0.004, r.lrAt(120), 1e-12);
+        assertEquals(0.1 * Math.pow(0.2, 4), r.lrAt(239), 1e-12);
+    }
+
+    @Test
+    void multistep_outOfRangeMilestones_areUserErrors() {
+        UserException e = assertThrows(UserException.class,
+                () -> new Recipe(5, 128, 0.1, 0.9, false, 0, "multistep:80,120@0.1", "none"));
+        assertTrue(e.getMessage().contains("milestone epoch 80"), e.getMessage());
+        e = assertThrows(UserException.class,
+                () -> new Recipe(100, 128, 0.1, 0.9, false, 0, "multistep:0.5,1.5", "none"));
+        assertTrue(e.getMessage().contains("(0, 1)"), e.getMessage());
+        e = assertThrows(UserException.class,
+                () -> new Recipe(100, 128, 0.1, 0.9, false, 0, "multistep:50,75@1.5", "none"));
+        assertTrue(e.getMessage().contains("decay factor"), e.getMessage());
+        e = assertThrows(UserException.class,
+                () -> new Recipe(100, 128, 0.1, 0.9, false, 0, "multistep:75,50", "none"));
+        assertTrue(e.getMessage().contains("decrease"), e.getMessage());
+    }
 }

@@ -1,0 +1,61 @@
+package cambench.protocols;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cambench.api.Objectives;
+import cambench.harness.model.Models;
+import cambench.results.plan.Cell;
+import cambench.results.plan.Plan;
+import cambench.results.plan.PlanBuilder;
+import cambench.results.plan.PlanResources;
+import cambench.results.plan.Preset;
+import cambench.results.plan.TableSpec;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Every shipped preset and table spec parses strictly, and every preset plans all its tables:
+ * each objective's parameters resolve and each model (teachers too) exists. Engine-free.
+ */
+class ShippedSpecsTest {
+    private static final PlanResources RESOURCES = new PlanResources(ShippedSpecsTest.class.getClassLoader());
+
+    @ParameterizedTest
+    @ValueSource(strings = {"smoke", "quick", "cpu", "paper"})
+    void preset_plansEveryTable_withKnownModelsAndParameters(String name) {
+        Preset preset = RESOURCES.preset(name);
+        assertFalse(preset.tables().isEmpty(), name + " lists no tables");
+        Plan plan = new PlanBuilder(RESOURCES, Objectives.builtIn()).build(name, List.of(), null, List.of(), Map.of());
+        assertTrue(plan.tables().size() == preset.tables().size());
+        for (Cell cell : plan.distinctCells()) {
+            assertTrue(Models.names().contains(cell.model()), name + ": unknown model " + cell.model());
+            if (cell.teacher() != null) {
+                assertTrue(Models.names().contains(cell.teacher().model()), name + ": unknown teacher " + cell.teacher());
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void everyTableFile_parsesStrictly() throws IOException {
+        Path dir = Path.of(System.getProperty("cambench.repo"), "protocols/src/main/resources/cambench/tables");
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> specs = files.filter(p -> p.toString().endsWith(".json")).toList();
+            assertTrue(specs.size() >= 11, "tables found: " + specs.size());
+            for (Path p : specs) {
+                try (InputStream in = Files.newInputStream(p)) {
+                    TableSpec t = PlanResources.parse(in, p.getFileName().toString(), TableSpec.class);
+                    assertTrue(p.getFileName().toString().equals(t.id() + ".json"), p + " holds table " + t.id());
+                }
+            }
+        }
+    }
+}
