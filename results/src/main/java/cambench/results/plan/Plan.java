@@ -78,8 +78,10 @@ public record Plan(Preset preset, List<TableSpec> tables, List<PlannedCell> cell
             Map<String, String> params, long seed, BiFunction<String, Map<String, String>, Map<String, String>> resolve) {
         Recipe recipe = preset.recipe(t.id(), col.recipe() != null ? col.recipe() : t.recipe());
         String dataset = preset.dataset(col.dataset());
+        // a teacher takes the preset's global recipe fields only, never a table's: one paper teacher
+        // stays one training whichever tables its students are in
         Cell teacher = col.teacher() == null ? null : new Cell(TEACHER_PROTOCOL, dataset, preset.model(col.teacher()),
-                "ce", resolve.apply("ce", Map.of()), recipe, 1);
+                "ce", resolve.apply("ce", Map.of()), preset.recipe(t.teacherRecipeOrDefault()), t.teacherSeed());
         return new Cell(t.protocol(), dataset, preset.model(col.model()), objective, params, recipe, seed, teacher);
     }
 

@@ -97,7 +97,6 @@ public final class PlanBuilder {
         if (rows.size() == t.rows().size()) {
             return t;
         }
-        return new TableSpec(t.id(), t.title(), t.source(), t.protocol(), t.metric(), t.metricLabel(),
-                t.lowerIsBetter(), t.baselineRow(), t.recipe(), t.recipeNote(), t.columns(), rows, t.curves(), t.aggregate());
+        return t.withRows(rows);
     }
 }

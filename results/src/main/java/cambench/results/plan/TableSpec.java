@@ -27,6 +27,10 @@ import java.util.Set;
  * @param rows the rows
  * @param curves id of a column whose per-epoch test curves (every row, mean and CI band over
  *     seeds) are written as {@code ID_curves.csv/png}, or null
+ * @param teacherRecipe the recipe teachers of this table train with (the original code's teacher
+ *     recipe), or null for the table's {@code recipe}; one teacher cell per (data set, model,
+ *     teacher recipe, teacher seed) is shared by every table
+ * @param teacherSeed the seed of the teacher cells (default 1): every student sees one teacher
  * @param aggregate {@code seeds} (one number per run; Student t over seeds) or {@code samples}
  *     (the records' per-unit samples, e.g. episodes, pooled over seeds and paired by (seed, index);
  *     mean +- 1.96 sd / sqrt(n)); absent means {@code seeds}
@@ -37,19 +41,33 @@ public record TableSpec(String id, String title, String source, String protocol,
         @JsonProperty("baseline_row") String baselineRow,
         Recipe recipe,
         @JsonProperty("recipe_note") String recipeNote,
-        List<Column> columns, List<Row> rows, String curves, String aggregate) {
+        List<Column> columns, List<Row> rows, String curves,
+        @JsonProperty("teacher_recipe") Recipe teacherRecipe,
+        @JsonProperty("teacher_seed") Long teacherSeed, String aggregate) {
 
     /** The spec with seed aggregation. */
     public TableSpec(String id, String title, String source, String protocol, String metric, String metricLabel,
             Boolean lowerIsBetter, String baselineRow, Recipe recipe, String recipeNote, List<Column> columns,
             List<Row> rows) {
         this(id, title, source, protocol, metric, metricLabel, lowerIsBetter, baselineRow, recipe, recipeNote,
-                columns, rows, null, "seeds");
+                columns, rows, null, null, null, "seeds");
+    }
+
+    /** The same table with other rows (e.g. objectives added on the command line). */
+    public TableSpec withRows(List<Row> newRows) {
+        return new TableSpec(id, title, source, protocol, metric, metricLabel, lowerIsBetter, baselineRow, recipe,
+                recipeNote, columns, newRows, curves, teacherRecipe, teacherSeed, aggregate);
+    }
+
+    /** The recipe teachers of this table train with: {@code teacher_recipe}, else the table's. */
+    public Recipe teacherRecipeOrDefault() {
+        return teacherRecipe != null ? teacherRecipe : recipe;
     }
 
     /** Defaults the aggregation. */
     public TableSpec {
         aggregate = aggregate == null ? "seeds" : aggregate;
+        teacherSeed = teacherSeed == null ? 1L : teacherSeed;
         if (!aggregate.equals("seeds") && !aggregate.equals("samples")) {
             throw new IllegalArgumentException(id + ": aggregate must be seeds or samples, got " + aggregate);
         }
