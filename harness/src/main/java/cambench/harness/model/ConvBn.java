@@ -20,7 +20,12 @@ final class ConvBn implements Block {
     /** The general form; padding is {@code kernel / 2}. */
     ConvBn(ParameterStore store, String convName, String bnName, int in, int out, int kernel, int stride,
             int groups, boolean bias, boolean relu) {
-        this.conv = new Conv2d(store, convName, in, out, kernel, stride, kernel / 2, groups, bias);
+        this(new Conv2d(store, convName, in, out, kernel, stride, kernel / 2, groups, bias), store, bnName, out, relu);
+    }
+
+    /** A given convolution, then BN over its {@code out} channels, then ReLU when {@code relu}. */
+    ConvBn(Conv2d conv, ParameterStore store, String bnName, int out, boolean relu) {
+        this.conv = conv;
         this.bn = new BatchNorm2d(store, bnName, out);
         this.relu = relu;
     }

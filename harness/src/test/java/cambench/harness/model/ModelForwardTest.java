@@ -110,6 +110,14 @@ class ModelForwardTest {
     }
 
     @Test
+    void forward_conv4np_keepsSpatialMapsOnSmallInputs() {
+        // the first two blocks convolve without padding, then pool; the last two keep the size:
+        // 20 -> 18 -> 9 -> 7 -> 3 -> 3 -> 3 and 28 -> 26 -> 13 -> 11 -> 5 -> 5 -> 5
+        checkRegistered("conv4np", 1, 20, 64, 3);
+        checkRegistered("conv4np", 3, 28, 64, 5);
+    }
+
+    @Test
     void forward_conv6_keepsResolutionAfterFourPools() {
         checkRegistered("conv6", 3, 32, 64, 2);
     }

@@ -74,6 +74,7 @@ class ModelParameterCountTest {
         // Conv-4: 4 x (3x3 conv with bias + BN): (1792 + 128) + 3 * (36,928 + 128) = 113,088;
         // Conv-6: two more blocks, 187,200; fc 64*100 + 100 = 6,500.
         "conv4, 100, 119_588",
+        "conv4np, 100, 119_588",
         "conv6, 100, 193_700",
         // ResNet-10 (1-1-1-1 basic blocks, CloserLookFewShot): by hand, same sum as torchvision's
         // resnet18 with one block per stage.
@@ -116,7 +117,7 @@ class ModelParameterCountTest {
                 "resnet8", "resnet14", "resnet20", "resnet32", "resnet44", "resnet56", "resnet110",
                 "resnet8x4", "resnet32x4",
                 "wrn_16_1", "wrn_16_2", "wrn_16_4", "wrn_28_2", "wrn_28_4", "wrn_28_10", "wrn_40_1", "wrn_40_2",
-                "conv4", "conv6", "resnet10", "resnet18", "resnet34", "resnet50", "resnet101",
+                "conv4", "conv4np", "conv6", "resnet10", "resnet18", "resnet34", "resnet50", "resnet101",
                 "resnext50_32x4d", "resnext101_32x8d", "resnext29_8x64d", "resnet50_cifar",
                 "densenet_bc_100_12", "densenet_bc_190_40", "pyramidnet200_240",
                 "mobilenetv2", "shufflenetv1", "vgg8", "vgg13"));
