@@ -2,9 +2,11 @@ package cambench.results.report;
 
 import cambench.results.stats.PairedDifference;
 import cambench.results.stats.Summary;
+import tech.tablesaw.api.Row;
 
 /**
- * The aggregate of one table cell over seeds.
+ * The aggregate of one table cell over seeds: a typed view of one row of
+ * {@link TableAggregator#aggregate}.
  *
  * @param table table id
  * @param row row id
@@ -18,4 +20,16 @@ import cambench.results.stats.Summary;
  */
 public record CellResult(String table, String row, String column, String datasetUsed, String modelUsed,
         Summary summary, Double paper, PairedDifference gain) {
+
+    /** Reads one row of an aggregate table (missing numbers are NaN, a missing gain is null). */
+    public static CellResult of(Row r) {
+        Summary summary = new Summary(r.getInt("n"), r.getDouble("mean"), r.getDouble("sd"),
+                r.getDouble("ci_low"), r.getDouble("ci_high"));
+        PairedDifference gain = r.isMissing("gain_n") ? null : new PairedDifference(new Summary(r.getInt("gain_n"),
+                r.getDouble("gain_mean"), r.getDouble("gain_sd"), r.getDouble("gain_ci_low"),
+                r.getDouble("gain_ci_high")), r.getDouble("gain_p"));
+        return new CellResult(r.getString("table"), r.getString("row"), r.getString("column"),
+                r.getString("dataset_used"), r.getString("model_used"), summary,
+                r.isMissing("paper") ? null : r.getDouble("paper"), gain);
+    }
 }

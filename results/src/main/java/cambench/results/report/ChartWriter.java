@@ -9,11 +9,12 @@ import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.renderer.category.StatisticalBarRenderer;
 import org.jfree.data.statistics.DefaultStatisticalCategoryDataset;
+import tech.tablesaw.api.Row;
+import tech.tablesaw.api.Table;
 
 import java.awt.Color;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.List;
 
 /**
  * A grouped bar chart of one table: a group per column, a bar per row (ours, mean), whiskers at
@@ -23,17 +24,14 @@ public final class ChartWriter {
     private ChartWriter() {
     }
 
-    /** Renders the table's aggregates (row-major, as {@link TableAggregator#aggregate}) to PNG. */
-    public static byte[] png(TableSpec table, List<CellResult> cells, String subtitle) throws IOException {
+    /** Renders the table's aggregates ({@link TableAggregator#aggregate}, row-major) to PNG. */
+    public static byte[] png(TableSpec table, Table cells, String subtitle) throws IOException {
         System.setProperty("java.awt.headless", "true");
         DefaultStatisticalCategoryDataset data = new DefaultStatisticalCategoryDataset();
-        int i = 0;
-        for (TableSpec.Row row : table.rows()) {
-            for (TableSpec.Column col : table.columns()) {
-                CellResult c = cells.get(i++);
-                double half = c.summary().halfWidth();
-                data.add(c.summary().mean(), Double.isNaN(half) ? 0 : half, row.label(), col.label());
-            }
+        for (Row c : cells) {
+            double half = (c.getDouble("ci_high") - c.getDouble("ci_low")) / 2;
+            data.add(c.getDouble("mean"), Double.isNaN(half) ? 0 : half, c.getString("row_label"),
+                    c.getString("column_label"));
         }
         CategoryAxis x = new CategoryAxis();
         x.setCategoryLabelPositions(CategoryLabelPositions.UP_45);

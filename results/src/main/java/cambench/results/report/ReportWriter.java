@@ -4,6 +4,8 @@ import cambench.results.plan.Plan;
 import cambench.results.plan.TableSpec;
 import cambench.results.record.RunRecord;
 import cambench.results.store.RunStore;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.table.TableSlice;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,13 +15,22 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
- * Writes {@code tableN.csv} and {@code tableN.md} for every table of a plan that has records:
- * ours (mean +- 95% CI over seeds, n) beside the paper's number, and the paired gain over the
- * baseline row. Numbers come only from run records.
+ * Writes {@code tableN.csv}, {@code tableN.md} and {@code tableN.png} for every table of a plan
+ * that has records (and {@code tableN_curves.csv/png} where the table asks for curves): ours (mean
+ * +- 95% CI over seeds, n) beside the paper's number, and the paired gain over the baseline row.
+ * Numbers come only from run records, aggregated as tablesaw tables by {@link TableAggregator};
+ * tablesaw's CSV writer writes the CSVs.
  */
 public final class ReportWriter {
+    /** The CSV columns, in order. */
+    static final String[] CSV_COLUMNS = {"table", "row", "column", "dataset_used", "model_used", "metric", "n",
+        "mean", "sd", "ci_low", "ci_high", "paper", "diff_from_paper", "gain_n", "gain_mean", "gain_ci_low",
+        "gain_ci_high", "gain_p"};
+
     private final Plan plan;
     private final TableAggregator aggregator;
     private final Map<String, RunRecord> recordsByKey = new TreeMap<>();
@@ -39,108 +50,102 @@ public final class ReportWriter {
     public List<Path> write(Path dir) throws IOException {
         List<Path> written = new ArrayList<>();
         for (TableSpec t : plan.tables()) {
-            if (!aggregator.hasRecords(t)) {
-                continue;
-            }
-            List<CellResult> cells = aggregator.aggregate(t);
-            Path csv = dir.resolve(t.id() + ".csv");
-            Path md = dir.resolve(t.id() + ".md");
-            RunStore.writeAtomically(csv, csv(t, cells).getBytes(StandardCharsets.UTF_8));
-            RunStore.writeAtomically(md, markdown(t, cells).getBytes(StandardCharsets.UTF_8));
-            Path png = dir.resolve(t.id() + ".png");
-            RunStore.writeAtomically(png, ChartWriter.png(t, cells, "preset " + plan.preset().name()
-                    + (plan.preset().datasets().isEmpty() ? "" : " (scaled-down analogue, see " + t.id() + ".md)")));
-            written.add(csv);
-            written.add(md);
-            written.add(png);
-            if (t.curves() != null) {
-                CurveWriter curves = new CurveWriter(plan, recordsByKey);
-                var series = curves.curves(t, t.curves());
-                Path curveCsv = dir.resolve(t.id() + "_curves.csv");
-                Path curvePng = dir.resolve(t.id() + "_curves.png");
-                RunStore.writeAtomically(curveCsv, curves.csv(t, t.curves(), series).getBytes(StandardCharsets.UTF_8));
-                RunStore.writeAtomically(curvePng, curves.png(t, t.curves(), series));
-                written.add(curveCsv);
-                written.add(curvePng);
+            if (aggregator.hasRecords(t)) {
+                Table cells = aggregator.aggregate(t);
+                written.add(writeFile(dir.resolve(t.id() + ".csv"), csv(cells)));
+                byte[] md = markdown(t, cells).getBytes(StandardCharsets.UTF_8);
+                written.add(writeFile(dir.resolve(t.id() + ".md"), md));
+                written.add(writeFile(dir.resolve(t.id() + ".png"), ChartWriter.png(t, cells, chartSubtitle(t))));
+                if (t.curves() != null) {
+                    written.addAll(writeCurves(dir, t));
+                }
             }
         }
         return written;
     }
 
-    /** The CSV text: one line per (row, column). */
-    public String csv(TableSpec t, List<CellResult> cells) {
-        StringBuilder b = new StringBuilder("table,row,column,dataset_used,model_used,metric,n,mean,sd,ci_low,ci_high,"
-                + "paper,diff_from_paper,gain_n,gain_mean,gain_ci_low,gain_ci_high,gain_p\n");
-        for (CellResult c : cells) {
-            b.append(String.join(",", c.table(), c.row(), c.column(), csvText(c.datasetUsed()), csvText(c.modelUsed()),
-                    t.metricOf(t.columns().stream().filter(col -> col.id().equals(c.column())).findFirst()
-                            .orElseThrow()), Integer.toString(c.summary().n()), num(c.summary().mean()), num(c.summary().sd()),
-                    num(c.summary().ciLow()), num(c.summary().ciHigh()),
-                    c.paper() == null ? "" : num(c.paper()),
-                    c.paper() == null ? "" : num(c.summary().mean() - c.paper()),
-                    c.gain() == null ? "" : Integer.toString(c.gain().diff().n()),
-                    c.gain() == null ? "" : num(c.gain().diff().mean()),
-                    c.gain() == null ? "" : num(c.gain().diff().ciLow()),
-                    c.gain() == null ? "" : num(c.gain().diff().ciHigh()),
-                    c.gain() == null ? "" : num(c.gain().p()))).append('\n');
-        }
-        return b.toString();
+    private List<Path> writeCurves(Path dir, TableSpec t) throws IOException {
+        CurveWriter curves = new CurveWriter(plan, recordsByKey);
+        Table series = curves.curves(t, t.curves());
+        return List.of(writeFile(dir.resolve(t.id() + "_curves.csv"), curves.csv(series)),
+                writeFile(dir.resolve(t.id() + "_curves.png"), curves.png(t, t.curves(), series)));
+    }
+
+    private static Path writeFile(Path file, byte[] bytes) throws IOException {
+        RunStore.writeAtomically(file, bytes);
+        return file;
+    }
+
+    private String chartSubtitle(TableSpec t) {
+        return "preset " + plan.preset().name()
+                + (plan.preset().datasets().isEmpty() ? "" : " (scaled-down analogue, see " + t.id() + ".md)");
+    }
+
+    /** The CSV: one line per (row, column) of {@link TableAggregator#aggregate}, numbers to six significant digits. */
+    public static byte[] csv(Table cells) {
+        Csv.format(cells, Csv::significant6, "mean", "sd", "ci_low", "ci_high", "paper", "diff_from_paper",
+                "gain_mean", "gain_ci_low", "gain_ci_high", "gain_p");
+        return Csv.bytes(cells, CSV_COLUMNS);
     }
 
     /** The Markdown text in the paper's layout plus a gains table. */
-    public String markdown(TableSpec t, List<CellResult> cells) {
-        StringBuilder b = new StringBuilder();
-        b.append("## ").append(t.id()).append(": ").append(t.title()).append("\n\n");
-        b.append("Metric: ").append(t.metricLabel()).append(t.pooledSamples()
-                ? ", ours = mean ± 1.96·sd/√n over all episodes of all seeds (n shown);"
-                : ", ours = mean ± 95% CI (Student t over seeds, n shown);")
-                .append(" paper numbers (").append(t.source()).append(") are for reference only.\n\n");
-        b.append(substitutions(t)).append('\n');
-        b.append("| Method |");
-        t.columns().forEach(c -> b.append(' ').append(c.label()).append(" |"));
-        b.append("\n|---|");
-        t.columns().forEach(c -> b.append("---|"));
-        b.append('\n');
-        int i = 0;
-        for (TableSpec.Row row : t.rows()) {
-            b.append("| ").append(row.label()).append(" |");
-            for (int c = 0; c < t.columns().size(); c++) {
-                CellResult r = cells.get(i++);
-                b.append(' ').append(ours(r)).append(r.paper() == null ? "" : " (paper " + fixed(r.paper()) + ")")
-                        .append(" |");
-            }
-            b.append('\n');
-        }
+    public String markdown(TableSpec t, Table cells) {
+        String text = heading(t) + grid(t, cells, ReportWriter::oursWithPaper, row -> true);
         if (t.baselineRow() == null) {
-            return b.toString();
+            return text;
         }
-        b.append("\nPaired gain over `").append(t.baselineRow()).append(t.pooledSamples()
+        return text + "\nPaired gain over `" + t.baselineRow() + (t.pooledSamples()
                 ? "` on matching episodes (positive = better), " : "` on matching seeds (positive = better), ")
-                .append("mean [95% CI], paired-t p; **bold** where the CI excludes 0:\n\n| Method |");
+                + "mean [95% CI], paired-t p; **bold** where the CI excludes 0:\n\n"
+                + grid(t, cells, ReportWriter::gain, row -> !row.id().equals(t.baselineRow())
+                        && !row.objective().equals(TableSpec.TEACHER_ROW));
+    }
+
+    private String heading(TableSpec t) {
+        return "## " + t.id() + ": " + t.title() + "\n\n"
+                + "Metric: " + t.metricLabel() + (t.pooledSamples()
+                        ? ", ours = mean ± 1.96·sd/√n over all episodes of all seeds (n shown);"
+                        : ", ours = mean ± 95% CI (Student t over seeds, n shown);")
+                + " paper numbers (" + t.source() + ") are for reference only.\n\n"
+                + substitutions(t) + "\n";
+    }
+
+    /**
+     * A Markdown table in the paper's layout: a line per spec row kept by {@code rows} (a slice of
+     * {@code cells} split on the row), a column per spec column, each cell rendered by {@code text}.
+     */
+    private static String grid(TableSpec t, Table cells, Function<CellResult, String> text,
+            Predicate<TableSpec.Row> rows) {
+        StringBuilder b = new StringBuilder("| Method |");
         t.columns().forEach(c -> b.append(' ').append(c.label()).append(" |"));
         b.append("\n|---|");
         t.columns().forEach(c -> b.append("---|"));
         b.append('\n');
-        i = 0;
-        for (TableSpec.Row row : t.rows()) {
-            boolean baseline = row.id().equals(t.baselineRow()) || row.objective().equals(TableSpec.TEACHER_ROW);
-            if (!baseline) {
+        for (TableSlice line : cells.splitOn("row_index")) {
+            TableSpec.Row row = t.rows().get(line.iterator().next().getInt("row_index"));
+            if (rows.test(row)) {
                 b.append("| ").append(row.label()).append(" |");
-            }
-            for (int c = 0; c < t.columns().size(); c++) {
-                CellResult r = cells.get(i++);
-                if (!baseline) {
-                    b.append(' ').append(gain(r)).append(" |");
-                }
-            }
-            if (!baseline) {
+                line.forEach(cell -> b.append(' ').append(text.apply(CellResult.of(cell))).append(" |"));
                 b.append('\n');
             }
         }
         return b.toString();
     }
 
+    /** The preset line: the paper's setting, or the stand-ins of a scaled-down preset; then the recipe used. */
     private String substitutions(TableSpec t) {
+        Map<String, String> subs = standIns(t);
+        if (subs.isEmpty()) {
+            return "Preset `" + plan.preset().name() + "`: the paper's data sets and models; " + recipe(t) + "\n";
+        }
+        StringBuilder b = new StringBuilder("**Preset `" + plan.preset().name()
+                + "` is a scaled-down analogue, not the paper's setting.** Stand-ins: ");
+        subs.forEach((k, v) -> b.append('`').append(k).append("` → `").append(v).append("`; "));
+        return b.append(recipe(t)).append('\n').toString();
+    }
+
+    /** The paper's data sets and models that the preset replaces, with their replacements, sorted. */
+    private Map<String, String> standIns(TableSpec t) {
         Map<String, String> subs = new TreeMap<>();
         for (TableSpec.Column c : t.columns()) {
             String ds = plan.preset().dataset(c.dataset());
@@ -152,24 +157,27 @@ public final class ReportWriter {
                 subs.put(c.model(), m);
             }
         }
+        return subs;
+    }
+
+    /** The recipe used and the objective parameters the preset (or --param) sets for the table's rows. */
+    private String recipe(TableSpec t) {
         String recipe = "recipe used: " + plan.preset().recipe(t.id(), t.recipe()).describe()
                 + (t.columns().stream().anyMatch(c -> c.recipe() != null) ? " (columns with their own recipe: "
                         + "that recipe with the preset's overrides)" : "");
         Map<String, String> params = new TreeMap<>(plan.preset().params(t.id()));
         params.keySet().removeIf(k -> t.rows().stream().noneMatch(r -> k.startsWith(r.objective() + ".")));
-        if (!params.isEmpty()) {
-            StringBuilder p = new StringBuilder("; objective parameters set by the preset or --param (over the"
-                    + " table's): ");
-            params.forEach((k, v) -> p.append('`').append(k).append('=').append(v).append("` "));
-            recipe += p.toString().stripTrailing();
+        if (params.isEmpty()) {
+            return recipe;
         }
-        if (subs.isEmpty()) {
-            return "Preset `" + plan.preset().name() + "`: the paper's data sets and models; " + recipe + "\n";
-        }
-        StringBuilder b = new StringBuilder("**Preset `" + plan.preset().name()
-                + "` is a scaled-down analogue, not the paper's setting.** Stand-ins: ");
-        subs.forEach((k, v) -> b.append('`').append(k).append("` → `").append(v).append("`; "));
-        return b.append(recipe).append('\n').toString();
+        StringBuilder p = new StringBuilder("; objective parameters set by the preset or --param (over the"
+                + " table's): ");
+        params.forEach((k, v) -> p.append('`').append(k).append('=').append(v).append("` "));
+        return recipe + p.toString().stripTrailing();
+    }
+
+    private static String oursWithPaper(CellResult r) {
+        return ours(r) + (r.paper() == null ? "" : " (paper " + fixed(r.paper()) + ")");
     }
 
     private static String ours(CellResult r) {
@@ -195,16 +203,5 @@ public final class ReportWriter {
 
     private static String fixed(double v) {
         return String.format(Locale.ROOT, "%.2f", v);
-    }
-
-    private static String num(double v) {
-        if (Double.isNaN(v)) {
-            return "";
-        }
-        return new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString();
-    }
-
-    private static String csvText(String s) {
-        return s.contains(",") || s.contains("\"") ? '"' + s.replace("\"", "\"\"") + '"' : s;
     }
 }

@@ -4,8 +4,13 @@ import cambench.results.plan.Plan;
 import cambench.results.plan.PlannedCell;
 import cambench.results.plan.TableSpec;
 import cambench.results.record.RunRecord;
-import cambench.results.stats.PairedDifference;
-import cambench.results.stats.Summary;
+import tech.tablesaw.aggregate.AggregateFunction;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.joining.JoinType;
+import tech.tablesaw.selection.Selection;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,12 +18,14 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Turns a plan and the finished run records into per-cell aggregates: the metric over seeds and
- * the paired gain of each row over the table's baseline row on matching seeds.
+ * Turns a plan and the finished run records into per-cell aggregates with tablesaw: the records
+ * become a long table ({@link RecordTable}), grouped by (row, column) into the metric over seeds,
+ * and joined with the baseline row on matching seeds (or episodes) into the paired gain.
  */
 public final class TableAggregator {
     private final Plan plan;
     private final Map<String, RunRecord> recordsByKey;
+    private final RecordTable records;
 
     /** Aggregates {@code records} (any order, extra records ignored) for {@code plan}. */
     public TableAggregator(Plan plan, List<RunRecord> records) {
@@ -27,6 +34,7 @@ public final class TableAggregator {
         for (RunRecord r : records) {
             recordsByKey.put(r.key(), r);
         }
+        this.records = new RecordTable(plan, recordsByKey);
     }
 
     /** Whether at least one cell of the table has a record. */
@@ -35,83 +43,107 @@ public final class TableAggregator {
                 && recordsByKey.containsKey(p.cell().key()));
     }
 
-    /** The aggregates of one table, row-major in spec order. */
-    public List<CellResult> aggregate(TableSpec table) {
-        List<CellResult> out = new ArrayList<>();
-        for (TableSpec.Row row : table.rows()) {
+    /**
+     * The aggregates of one table: one row per cell, row-major in spec order, cells without
+     * records included (n = 0). Columns: table, row, column, row_label, column_label, row_index,
+     * column_index, dataset_used, model_used, metric, paper, n, mean, sd, ci_low, ci_high,
+     * gain_n, gain_mean, gain_sd, gain_ci_low, gain_ci_high, gain_p, diff_from_paper. The gain
+     * columns are missing for the baseline and teacher rows and where no seed pairs up.
+     */
+    public Table aggregate(TableSpec table) {
+        Table values = metricValues(table);
+        Table stats = SummaryFunctions.plainNames(values.summarize("value",
+                SummaryFunctions.meanAndCi(table.pooledSamples())).by("row_index", "column_index"), "");
+        Table cells = skeleton(table).joinOn("row_index", "column_index").type(JoinType.LEFT_OUTER)
+                .with(stats, gains(table, values)).join().sortOn("row_index", "column_index");
+        IntColumn n = cells.intColumn("n");
+        n.set(n.isMissing(), 0);
+        DoubleColumn diff = cells.doubleColumn("mean").subtract(cells.doubleColumn("paper"));
+        return cells.addColumns(diff.setName("diff_from_paper"));
+    }
+
+    /**
+     * The values each cell aggregates: the column's metric, one per seed (or every per-unit
+     * sample when pooled), sorted by (row, column, unit), the pairing order.
+     */
+    private Table metricValues(TableSpec table) {
+        Table all = records.values(table);
+        Selection wanted = Selection.with();
+        for (int c = 0; c < table.columns().size(); c++) {
+            wanted.or(all.intColumn("column_index").isEqualTo(c)
+                    .and(all.stringColumn("metric").isEqualTo(table.metricOf(table.columns().get(c)))));
+        }
+        IntColumn sample = all.intColumn("sample");
+        wanted.and(table.pooledSamples() ? sample.isGreaterThanOrEqualTo(0) : sample.isEqualTo(RecordTable.RUN_VALUE));
+        return all.where(wanted).sortOn("row_index", "column_index", "unit");
+    }
+
+    /**
+     * The paired gain over the baseline row per cell: values joined with the baseline's on
+     * (column, unit), differences oriented so that positive is better, summarised per cell.
+     */
+    private static Table gains(TableSpec table, Table values) {
+        Table rows = table.baselineRow() == null ? values.emptyCopy() : values;
+        StringColumn row = rows.stringColumn("row");
+        Table base = rows.where(row.isEqualTo(String.valueOf(table.baselineRow())))
+                .selectColumns("column_index", "unit", "value");
+        base.column("value").setName("base");
+        Table pairs = rows.where(row.isIn(gainRows(table))).joinOn("column_index", "unit")
+                .type(JoinType.INNER).with(base).join().sortOn("row_index", "column_index", "unit");
+        DoubleColumn v = pairs.doubleColumn("value");
+        DoubleColumn b = pairs.doubleColumn("base");
+        pairs.addColumns((table.lowerIsBetter() ? b.subtract(v) : v.subtract(b)).setName("gain"));
+        return SummaryFunctions.plainNames(pairs.summarize("gain", gainFunctions(table))
+                .by("row_index", "column_index"), "gain_");
+    }
+
+    /** Rows that get a gain: all but the baseline and the teacher. */
+    private static List<String> gainRows(TableSpec table) {
+        return table.rows().stream().filter(r -> !r.id().equals(table.baselineRow())
+                && !r.objective().equals(TableSpec.TEACHER_ROW)).map(TableSpec.Row::id).toList();
+    }
+
+    private static AggregateFunction<?, ?>[] gainFunctions(TableSpec table) {
+        List<AggregateFunction<?, ?>> stats = new ArrayList<>(
+                List.of(SummaryFunctions.meanAndCi(table.pooledSamples())));
+        stats.add(SummaryFunctions.PAIRED_P);
+        return stats.toArray(new AggregateFunction<?, ?>[0]);
+    }
+
+    /** One row per spec cell with what the plan says about it: labels, data set and model used, paper value. */
+    private Table skeleton(TableSpec table) {
+        Table t = Table.create(table.id(), StringColumn.create("table"), StringColumn.create("row"),
+                StringColumn.create("column"), StringColumn.create("row_label"), StringColumn.create("column_label"),
+                IntColumn.create("row_index"), IntColumn.create("column_index"), StringColumn.create("dataset_used"),
+                StringColumn.create("model_used"), StringColumn.create("metric"), DoubleColumn.create("paper"));
+        for (int r = 0; r < table.rows().size(); r++) {
             for (int c = 0; c < table.columns().size(); c++) {
-                TableSpec.Column col = table.columns().get(c);
-                Map<String, Double> values = values(table, row.id(), col);
-                Map<String, Double> base = values(table, table.baselineRow(), col);
-                PlannedCell any = plan.cells().stream()
-                        .filter(p -> p.table().equals(table.id()) && p.row().equals(row.id())
-                                && p.column().equals(col.id()))
-                        .findFirst().orElseThrow();
-                boolean noGain = table.baselineRow() == null || row.id().equals(table.baselineRow())
-                        || row.objective().equals(TableSpec.TEACHER_ROW);
-                PairedDifference gain = noGain ? null
-                        : pairedGain(values, base, table.lowerIsBetter(), table.pooledSamples());
-                double[] v = toArray(values);
-                Summary summary = table.pooledSamples() ? Summary.normal95(v) : Summary.of(v);
-                out.add(new CellResult(table.id(), row.id(), col.id(), any.cell().dataset(), any.cell().model(),
-                        summary, row.paperValue(c), gain));
+                addCell(t, table, r, c);
             }
         }
-        return out;
+        return t;
     }
 
-    /** Values by pairing unit: the seed, or seed:index for per-unit samples (episodes). */
-    private Map<String, Double> values(TableSpec table, String row, TableSpec.Column column) {
-        String metric = table.metricOf(column);
-        Map<String, Double> byUnit = new TreeMap<>();
-        for (PlannedCell p : plan.cells()) {
-            if (p.table().equals(table.id()) && p.row().equals(row) && p.column().equals(column.id())) {
-                RunRecord r = recordsByKey.get(p.cell().key());
-                if (r == null) {
-                    continue;
-                }
-                if (!table.pooledSamples()) {
-                    byUnit.put(Long.toString(p.cell().seed()), r.metric(metric));
-                    continue;
-                }
-                List<Double> samples = r.samples().get(metric);
-                if (samples == null) {
-                    throw new IllegalStateException("record " + r.key() + " has no samples of " + metric);
-                }
-                for (int i = 0; i < samples.size(); i++) {
-                    byUnit.put(p.cell().seed() + ":" + i, samples.get(i));
-                }
-            }
+    private void addCell(Table t, TableSpec table, int r, int c) {
+        TableSpec.Row row = table.rows().get(r);
+        TableSpec.Column col = table.columns().get(c);
+        PlannedCell any = plan.cells().stream().filter(p -> p.table().equals(table.id())
+                && p.row().equals(row.id()) && p.column().equals(col.id())).findFirst().orElseThrow();
+        t.stringColumn("table").append(table.id());
+        t.stringColumn("row").append(row.id());
+        t.stringColumn("column").append(col.id());
+        t.stringColumn("row_label").append(row.label());
+        t.stringColumn("column_label").append(col.label());
+        t.intColumn("row_index").append(r);
+        t.intColumn("column_index").append(c);
+        t.stringColumn("dataset_used").append(any.cell().dataset());
+        t.stringColumn("model_used").append(any.cell().model());
+        t.stringColumn("metric").append(table.metricOf(col));
+        Double paper = row.paperValue(c);
+        if (paper == null) {
+            t.doubleColumn("paper").appendMissing();
+        } else {
+            t.doubleColumn("paper").append(paper);
         }
-        return byUnit;
-    }
-
-    private static PairedDifference pairedGain(Map<String, Double> row, Map<String, Double> base,
-            boolean lowerIsBetter, boolean normal) {
-        List<Double> better = new ArrayList<>();
-        List<Double> worse = new ArrayList<>();
-        for (Map.Entry<String, Double> e : row.entrySet()) {
-            Double b = base.get(e.getKey());
-            if (b != null) {
-                better.add(lowerIsBetter ? b : e.getValue());
-                worse.add(lowerIsBetter ? e.getValue() : b);
-            }
-        }
-        if (better.isEmpty()) {
-            return null;
-        }
-        return PairedDifference.of(toArray(better), toArray(worse), normal);
-    }
-
-    private static double[] toArray(Map<String, Double> m) {
-        return toArray(new ArrayList<>(m.values()));
-    }
-
-    private static double[] toArray(List<Double> l) {
-        double[] a = new double[l.size()];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = l.get(i);
-        }
-        return a;
     }
 }

@@ -28,6 +28,16 @@ public record PairedDifference(Summary diff, double p) {
         for (int i = 0; i < d.length; i++) {
             d[i] = a[i] - b[i];
         }
+        return ofDifferences(d, normal);
+    }
+
+    /**
+     * Summarises differences {@code a_i - b_i} that are already taken (e.g. a column of a joined
+     * table).
+     *
+     * @param normal use the 1.96 normal interval (episodes) instead of Student t (seeds)
+     */
+    public static PairedDifference ofDifferences(double[] d, boolean normal) {
         Summary s = normal ? Summary.normal95(d) : Summary.of(d);
         return new PairedDifference(s, pValue(s));
     }

@@ -1,6 +1,7 @@
 package cambench.results.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cambench.results.plan.Plan;
@@ -14,6 +15,9 @@ import cambench.results.record.RunRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +34,9 @@ class ReportWriterTest {
                     new TableSpec.Row("cam", "CAM-loss", "cam", Map.of(), List.of(26.56))));
     static final Preset PRESET = new Preset("smoke", "tiny", 4, List.of("table3"), Map.of("cifar100", "glyphs"),
             Map.of("resnet110", "resnet8"), Map.of(), Map.of());
+
+    static final String CSV_HEADER = "table,row,column,dataset_used,model_used,metric,n,mean,sd,ci_low,ci_high,paper,"
+            + "diff_from_paper,gain_n,gain_mean,gain_ci_low,gain_ci_high,gain_p";
 
     private static RunRecord record(Cell c, double err) {
         return new RunRecord(1, c.key(), c, Map.of("top1_error", err), List.<EpochMetrics>of(), Map.of(), Map.of(),
@@ -51,6 +58,7 @@ class ReportWriterTest {
         assertTrue(Files.size(dir.resolve("table3.png")) > 1000);
         List<String> csv = Files.readAllLines(dir.resolve("table3.csv"));
         assertEquals(3, csv.size());
+        assertEquals(CSV_HEADER, csv.get(0));
         String camLine = csv.get(2);
         // mean 27.075, CI [26.117, 28.033] (scipy t.interval); gain 0.575 [0.118, 1.032], p 0.02794
         assertTrue(camLine.startsWith("table3,cam,c100,glyphs,resnet8,top1_error,4,27.075,0.60208,26.117,28.033,26.56,"
@@ -65,5 +73,126 @@ class ReportWriterTest {
     void report_noRecords_writesNothing(@TempDir Path dir) throws IOException {
         Plan plan = Plan.of(PRESET, List.of(TABLE), (o, p) -> p);
         assertTrue(new ReportWriter(plan, List.of()).write(dir).isEmpty());
+    }
+
+    @Test
+    void report_cellWithoutRecords_hasZeroNAndEmptyFields(@TempDir Path dir) throws IOException {
+        Preset preset = new Preset("smoke", "tiny", 4, List.of("table3"),
+                Map.of("cifar100", "glyphs:classes=20,train=8"), Map.of("resnet110", "resnet8"), Map.of(), Map.of());
+        Plan plan = Plan.of(preset, List.of(TABLE), (o, p) -> p);
+        double[] ce = {27.9, 27.0, 28.1, 27.6};
+        List<RunRecord> records = new ArrayList<>();
+        for (PlannedCell p : plan.cells()) {
+            if (p.row().equals("ce")) {
+                records.add(record(p.cell(), ce[(int) p.cell().seed() - 1]));
+            }
+        }
+        new ReportWriter(plan, records).write(dir);
+        // ce: mean 27.65, sd 0.479583, CI [26.8869, 28.4131] (scipy t.interval); the comma in the data set quotes it
+        assertEquals(List.of(CSV_HEADER,
+                "table3,ce,c100,\"glyphs:classes=20,train=8\",resnet8,top1_error,4,27.65,0.479583,26.8869,28.4131,"
+                        + "27.68,-0.03,,,,,",
+                "table3,cam,c100,\"glyphs:classes=20,train=8\",resnet8,top1_error,0,,,,,26.56,,,,,,"),
+                Files.readAllLines(dir.resolve("table3.csv")));
+        String md = Files.readString(dir.resolve("table3.md"));
+        assertTrue(md.contains("| CAM-loss | – (paper 26.56) |\n"), md);
+        assertTrue(md.contains("| CAM-loss | – |\n"), md);
+    }
+
+    @Test
+    void report_noBaselineRow_writesNoGains(@TempDir Path dir) throws IOException {
+        TableSpec noBaseline = new TableSpec("table3", "Losses", "paper Table 3", "classification", "top1_error",
+                "top-1 error (%)", true, null, RECIPE, "note", TABLE.columns(), TABLE.rows());
+        Plan plan = Plan.of(PRESET, List.of(noBaseline), (o, p) -> p);
+        List<RunRecord> records = new ArrayList<>();
+        for (PlannedCell p : plan.cells()) {
+            records.add(record(p.cell(), p.row().equals("ce") ? 27.0 + p.cell().seed() : 26.0));
+        }
+        new ReportWriter(plan, records).write(dir);
+        // ce: 28, 29, 30, 31: mean 29.5, sd 1.29099, CI 29.5 -+ 2.05426 (scipy t.interval)
+        assertEquals(List.of(CSV_HEADER,
+                "table3,ce,c100,glyphs,resnet8,top1_error,4,29.5,1.29099,27.4457,31.5543,27.68,1.82,,,,,",
+                "table3,cam,c100,glyphs,resnet8,top1_error,4,26,0,26,26,26.56,-0.56,,,,,"),
+                Files.readAllLines(dir.resolve("table3.csv")));
+        assertFalse(Files.readString(dir.resolve("table3.md")).contains("Paired gain"));
+    }
+
+    @Test
+    void report_pooledEpisodes_pairsBySeedAndIndex(@TempDir Path dir) throws IOException {
+        TableSpec fewShot = new TableSpec("table6", "Few-shot", "paper Table 6", "fewshot", "acc_1shot",
+                "accuracy (%)", false, "ce", RECIPE, "note",
+                List.of(new TableSpec.Column("one", "1-shot", "mini", "conv4", null, "acc_1shot", null, null)),
+                List.of(new TableSpec.Row("ce", "Baseline++", "ce", Map.of(), List.of(52.0)),
+                        new TableSpec.Row("cam", "CAM-loss", "cam", Map.of(), List.of(54.0))), null, "samples");
+        Preset preset = new Preset("smoke", "tiny", 2, List.of("table6"), Map.of(), Map.of(), Map.of(), Map.of());
+        Plan plan = Plan.of(preset, List.of(fewShot), (o, p) -> p);
+        Map<String, double[]> episodes = Map.of("ce1", new double[] {40, 52}, "ce2", new double[] {47, 49},
+                "cam1", new double[] {44, 55}, "cam2", new double[] {46, 57});
+        List<RunRecord> records = new ArrayList<>();
+        for (PlannedCell p : plan.cells()) {
+            double[] acc = episodes.get(p.row() + p.cell().seed());
+            records.add(new RunRecord(1, p.cell().key(), p.cell(), Map.of("acc_1shot", (acc[0] + acc[1]) / 2),
+                    List.of(), Map.of(), Map.of(), "a", "b", 1, 0,
+                    Map.of("acc_1shot", List.of(acc[0], acc[1]))));
+        }
+        new ReportWriter(plan, records).write(dir);
+        List<String> csv = Files.readAllLines(dir.resolve("table6.csv"));
+        // cam: 4 episodes, mean 50.5 +- 1.96 * 6.45497 / 2; gain per (seed, episode) 4, 3, -1, 8:
+        // mean 3.5 [-0.122842, 7.12284], p 0.154619 (scipy.stats.ttest_rel)
+        assertEquals("table6,cam,one,mini,conv4,acc_1shot,4,50.5,6.45497,44.1742,56.8258,54,-3.5,4,3.5,-0.122842,"
+                + "7.12284,0.154619", csv.get(2));
+    }
+
+    @Test
+    void report_curves_writeMeanAndBandPerEpoch(@TempDir Path dir) throws IOException {
+        TableSpec curves = new TableSpec("table3", "Losses", "paper Table 3", "classification", "top1_error",
+                "top-1 error (%)", true, "ce", RECIPE, "note", TABLE.columns(), TABLE.rows(), "c100", null);
+        Plan plan = Plan.of(PRESET, List.of(curves), (o, p) -> p);
+        Map<String, double[]> errors = Map.of("ce1", new double[] {60, 50, 45}, "ce2", new double[] {62, 49, 44},
+                "ce3", new double[] {58, 53, 46}, "ce4", new double[] {61, 51, 47},
+                "cam1", new double[] {59, 48, 42}, "cam2", new double[] {60, 47, 41},
+                "cam3", new double[] {57, 50, 44}, "cam4", new double[] {61, 49});
+        List<RunRecord> records = new ArrayList<>();
+        for (PlannedCell p : plan.cells()) {
+            double[] e = errors.get(p.row() + p.cell().seed());
+            List<EpochMetrics> epochs = new ArrayList<>();
+            for (int i = 0; i < e.length; i++) {
+                epochs.add(new EpochMetrics(i + 1, 0.1, 1.0, Map.of(), 0.5, e[i], e[i] / 2, 1.0));
+            }
+            records.add(new RunRecord(1, p.cell().key(), p.cell(), Map.of("top1_error", e[e.length - 1]), epochs,
+                    Map.of(), Map.of(), "a", "b", 1, 0));
+        }
+        List<Path> files = new ReportWriter(plan, records).write(dir);
+        assertEquals(5, files.size());
+        // scipy t.interval over the 4 seeds; CAM-loss stops at epoch 2, where one run ends
+        assertEquals(List.of("table,row,column,epoch,n,mean,ci_low,ci_high",
+                "table3,CE loss,c100,1,4,60.2500,57.5325,62.9675",
+                "table3,CE loss,c100,2,4,50.7500,48.0325,53.4675",
+                "table3,CE loss,c100,3,4,45.5000,43.4457,47.5543",
+                "table3,CAM-loss,c100,1,4,59.2500,56.5325,61.9675",
+                "table3,CAM-loss,c100,2,4,48.5000,46.4457,50.5543"),
+                Files.readAllLines(dir.resolve("table3_curves.csv")));
+        BufferedImage png = ImageIO.read(dir.resolve("table3_curves.png").toFile());
+        assertEquals(760, png.getWidth());
+        assertTrue(bandPixels(png) > 10000, "band pixels: " + bandPixels(png));
+    }
+
+    /**
+     * Light, coloured pixels: a translucent band over white (lines and text are dark or grey).
+     * Anti-aliased lines alone give about 700; with the bands this chart has some 46000.
+     */
+    private static int bandPixels(BufferedImage image) {
+        int count = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                Color c = new Color(image.getRGB(x, y));
+                int min = Math.min(c.getRed(), Math.min(c.getGreen(), c.getBlue()));
+                int max = Math.max(c.getRed(), Math.max(c.getGreen(), c.getBlue()));
+                if (min > 170 && max - min > 12) {
+                    count++;
+                }
+            }
+        }
+        return count;
     }
 }
