@@ -1,6 +1,7 @@
 package cambench.baselines;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -11,38 +12,72 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
-import java.nio.file.Files;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * Runs {@code loss-check} on a public fixture of ../shared/fixtures/losses and compares every
- * number with the expected file (independent PyTorch, float64 rounded to float32) within
- * {@code 1e-4 + 1e-3 |expected|}, the tolerance the fixtures' README states.
+ * Runs {@code loss-check} on a fixture of the test resources ({@code fixtures/losses/NAME.json}) and
+ * compares every number with {@code NAME.expected.json} within {@code 1e-4 + 1e-3 |expected|}
+ * (docs/losses.md#loss-check-fixtures). The expected files come from an independent PyTorch float64
+ * implementation, {@code tools/gen_loss_fixtures.py}, rounded to float32.
  */
 public final class FixtureAssert {
+    /** The class-path folder of the fixtures. */
+    private static final String FOLDER = "/fixtures/losses/";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private FixtureAssert() {
     }
 
-    /** The shared fixture folder. */
-    public static Path fixtures() {
-        String shared = System.getProperty("cambench.shared");
-        Path base = shared != null ? Paths.get(shared) : Paths.get("..", "..", "shared");
-        return base.resolve("fixtures").resolve("losses");
+    /** The fixture folder on the test class path (target/test-classes/fixtures/losses). */
+    public static Path folder() {
+        return fixture("").normalize();
+    }
+
+    /**
+     * The fixture file {@code name} (e.g. {@code cam-2.json}) on the test class path.
+     *
+     * @throws AssertionError when the class path holds no such file
+     */
+    public static Path fixture(String name) {
+        URL url = FixtureAssert.class.getResource(FOLDER + name);
+        assertNotNull(url, "missing fixture " + FOLDER + name + " on the test class path"
+                + " (baselines/src/test/resources" + FOLDER + ")");
+        try {
+            return Paths.get(url.toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("fixture URL " + url, e);
+        }
     }
 
     /** Asserts that fixture {@code name} (e.g. {@code cam-2}) matches its expected output. */
     public static void assertFixtureMatches(String name) throws IOException {
+        assertMatches(fixture(name + ".json"), fixture(name + ".expected.json"));
+    }
+
+    /**
+     * Asserts that {@code loss-check} on an input fixture file matches an expected output file,
+     * number by number within {@code 1e-4 + 1e-3 |expected|}, with the same fields and lengths.
+     */
+    public static void assertMatches(Path input, Path expectedFile) throws IOException {
         EngineSetup.start(1);
-        Path input = fixtures().resolve(name + ".json");
-        assertTrue(Files.exists(input), "missing fixture " + input);
         JsonNode actual = new LossCheck(Objectives.builtIn()).run(input);
-        JsonNode expected = JSON.readTree(fixtures().resolve(name + ".expected.json").toFile());
+        JsonNode expected = JSON.readTree(expectedFile.toFile());
+        String name = input.getFileName().toString();
+        assertEquals(fieldNames(expected), fieldNames(actual), name + ": output fields");
         compare(name, expected, actual);
+    }
+
+    private static Set<String> fieldNames(JsonNode node) {
+        Set<String> names = new TreeSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     private static void compare(String path, JsonNode expected, JsonNode actual) {
