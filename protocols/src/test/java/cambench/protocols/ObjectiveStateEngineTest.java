@@ -1,4 +1,4 @@
-package cambench.harness.train;
+package cambench.protocols;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,6 +21,9 @@ import cambench.harness.engine.EngineSetup;
 import cambench.harness.model.ModelSpec;
 import cambench.harness.model.Models;
 import cambench.harness.model.Network;
+import cambench.harness.train.ProgressLine;
+import cambench.harness.train.TrainResult;
+import cambench.harness.train.Trainer;
 import cambench.results.record.Recipe;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -35,8 +38,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An objective's own arrays across training steps: a constant made in create() but not listed in
- * state() survives every step, and what ops on the objective's arrays leave behind is freed.
+ * An objective's own arrays across training steps ({@link Trainer} with an {@link ObjectiveInstance}):
+ * a constant made in create() but not listed in state() survives every step, and what ops on the
+ * objective's arrays leave behind is freed. (Here rather than in harness: training seeds PyTorch's
+ * generator, which would change the random inputs of the harness model tests in the same JVM.)
  */
 @Tag("engine")
 class ObjectiveStateEngineTest {
