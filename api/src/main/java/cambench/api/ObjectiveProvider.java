@@ -1,40 +1,139 @@
 package cambench.api;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
- * The service a loss or distiller registers (one line in
- * {@code META-INF/services/cambench.api.ObjectiveProvider}); built-ins and user plugins
- * are found the same way.
+ * The registration of one loss or distiller: its name, kind, description, parameters and factory,
+ * each stated once, in the constructor.
+ *
+ * <p>A plugin registers an objective with a public no-argument subclass named on one line of
+ * {@code META-INF/services/cambench.api.ObjectiveProvider} (built-ins are found the same way):
+ *
+ * <pre>{@code
+ * public final class FocalLoss implements Objective {
+ *     ...
+ *     public static final class Provider extends ObjectiveProvider {
+ *         public Provider() {
+ *             super("focal", Kind.LOSS, "focal loss: -(1 - p_y)^gamma log p_y",
+ *                     List.of(ParamSpec.of("gamma", 2.0, "focusing parameter (>= 0)")),
+ *                     context -> new FocalLoss(context.params().atLeast("gamma", 0)));
+ *         }
+ *     }
+ * }
+ * }</pre>
+ *
+ * <p>The harness asks the provider, never the objective, what it is called and whether it needs a
+ * teacher. The constructor checks the registration; a bad one fails when the plugin loads.
  */
-public interface ObjectiveProvider {
+public abstract class ObjectiveProvider {
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
 
-    /** The registry name, e.g. {@code cam}: lower case, no dots. */
-    String name();
+    private final String name;
+    private final Kind kind;
+    private final String description;
+    private final List<ParamSpec> parameters;
+    private final Factory factory;
 
-    /** Whether it needs a teacher. */
-    default Kind kind() {
-        return Kind.LOSS;
+    /**
+     * Registers an objective.
+     *
+     * @param name registry name, e.g. {@code cam}: a lower-case letter, then lower-case letters,
+     *     digits or {@code _} (no dots: {@code name.param} keys must split unambiguously)
+     * @param kind {@link Kind#LOSS} or {@link Kind#DISTILLER}
+     * @param description one line for {@code cambench list objectives}
+     * @param parameters accepted parameters with their defaults, in display order; names unique,
+     *     without dots
+     * @param factory builds the objective from resolved parameters
+     * @throws IllegalArgumentException when any of these breaks the rules above
+     */
+    protected ObjectiveProvider(String name, Kind kind, String description, List<ParamSpec> parameters,
+            Factory factory) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException(getClass().getName() + ": objective name '" + name
+                    + "' must be a lower-case letter followed by lower-case letters, digits or '_'");
+        }
+        if (description == null || description.isBlank()) {
+            throw new IllegalArgumentException(getClass().getName() + ": objective '" + name + "' needs a description");
+        }
+        Set<String> seen = new HashSet<>();
+        for (ParamSpec p : parameters) {
+            if (p.name() == null || p.name().isBlank() || p.name().contains(".") || !seen.add(p.name())) {
+                throw new IllegalArgumentException(getClass().getName() + ": objective '" + name
+                        + "' has a blank, dotted or repeated parameter name '" + p.name() + "'");
+            }
+        }
+        this.name = name;
+        this.kind = Objects.requireNonNull(kind, "kind");
+        this.description = description;
+        this.parameters = List.copyOf(parameters);
+        this.factory = Objects.requireNonNull(factory, "factory");
+    }
+
+    /** The registry name, e.g. {@code cam}. */
+    public final String name() {
+        return name;
+    }
+
+    /** Loss or distiller. */
+    public final Kind kind() {
+        return kind;
     }
 
     /** One line for {@code cambench list objectives}. */
-    String description();
+    public final String description() {
+        return description;
+    }
 
-    /** Accepted parameters with their defaults (docs/losses.md). */
-    List<ParamSpec> parameters();
+    /** Accepted parameters with their defaults (read-only). */
+    public final List<ParamSpec> parameters() {
+        return parameters;
+    }
 
     /**
-     * Creates the objective.
+     * Creates the objective with the factory given at registration.
      *
-     * @throws cambench.api.UserException for a bad parameter value, naming it
+     * @param context resolved parameters, task sizes and the objective's own manager
+     * @throws UserException for a bad parameter value, naming it
      */
-    Objective create(ObjectiveContext context);
+    public final Objective create(ObjectiveContext context) {
+        Objective objective = factory.create(context);
+        if (objective == null) {
+            throw new IllegalStateException(getClass().getName() + " created no objective for '" + name + "'");
+        }
+        return objective;
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + kind.name().toLowerCase(java.util.Locale.ROOT) + ", " + getClass().getName() + ")";
+    }
+
+    /** Builds an objective from its creation context. */
+    @FunctionalInterface
+    public interface Factory {
+        /**
+         * Creates the objective.
+         *
+         * @param context resolved parameters, task sizes and the objective's own manager
+         * @throws UserException for a bad parameter value, naming it (see {@link Params})
+         */
+        Objective create(ObjectiveContext context);
+    }
 
     /** Loss (single network) or distiller (student learning from a teacher). */
-    enum Kind {
-        /** Trains one network. */
+    public enum Kind {
+        /** Trains one network; {@link StepOutputs#teacher()} is empty. */
         LOSS,
-        /** Trains a student from a fixed teacher. */
-        DISTILLER
+        /** Trains a student from a fixed teacher; {@link StepOutputs#teacher()} is always present. */
+        DISTILLER;
+
+        /** Whether a run of this kind needs a teacher network. */
+        public boolean needsTeacher() {
+            return this == DISTILLER;
+        }
     }
 }

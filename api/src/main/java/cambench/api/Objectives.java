@@ -1,7 +1,10 @@
 package cambench.api;
 
-import cambench.api.UserException;
+import ai.djl.ndarray.NDManager;
 
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
@@ -10,34 +13,34 @@ import java.util.TreeMap;
 /**
  * The objective registry: every {@link ObjectiveProvider} visible to a class loader, by name.
  * Built-ins and plugins are found the same way; nothing here names a loss.
+ *
+ * <p>Parameters go through two stages: {@link #resolve} merges overrides into the defaults once
+ * (when a plan or a one-off run is made), and {@link #create} builds the objective from that
+ * {@link Params}. A plan cell stores the resolved values as text; {@link #resolved} turns them back
+ * into {@link Params} without merging defaults again.
  */
 public final class Objectives {
     private final Map<String, ObjectiveProvider> providers;
 
     private Objectives(Map<String, ObjectiveProvider> providers) {
-        this.providers = providers;
+        this.providers = Collections.unmodifiableMap(providers);
     }
 
     /**
      * Loads every provider visible to {@code loader}.
      *
-     * @throws UserException when a provider fails to load (naming it) or two share a name
+     * @throws UserException when a provider fails to load (naming it and why) or two share a name
      */
     public static Objectives load(ClassLoader loader) {
-        Map<String, ObjectiveProvider> found = new TreeMap<>();
         ServiceLoader<ObjectiveProvider> services = ServiceLoader.load(ObjectiveProvider.class, loader);
+        List<ObjectiveProvider> found = new java.util.ArrayList<>();
         try {
-            for (ObjectiveProvider p : services) {
-                ObjectiveProvider old = found.putIfAbsent(p.name(), p);
-                if (old != null && old.getClass() != p.getClass()) {
-                    throw new UserException("two objectives are named '" + p.name() + "': "
-                            + old.getClass().getName() + " and " + p.getClass().getName());
-                }
-            }
+            services.forEach(found::add);
         } catch (ServiceConfigurationError e) {
-            throw new UserException("cannot load an objective plugin: " + e.getMessage(), e);
+            String cause = e.getCause() == null ? "" : " (" + e.getCause() + ")";
+            throw new UserException("cannot load an objective plugin: " + e.getMessage() + cause, e);
         }
-        return new Objectives(found);
+        return of(found);
     }
 
     /** Loads the providers visible to this class's loader (built-ins only). */
@@ -45,9 +48,26 @@ public final class Objectives {
         return load(Objectives.class.getClassLoader());
     }
 
-    /** Providers by name, sorted. */
+    /**
+     * A registry over the given providers (e.g. one written inside a test).
+     *
+     * @throws UserException when two providers of different classes share a name
+     */
+    public static Objectives of(Collection<? extends ObjectiveProvider> list) {
+        Map<String, ObjectiveProvider> found = new TreeMap<>();
+        for (ObjectiveProvider p : list) {
+            ObjectiveProvider old = found.putIfAbsent(p.name(), p);
+            if (old != null && old.getClass() != p.getClass()) {
+                throw new UserException("two objectives are named '" + p.name() + "': "
+                        + old.getClass().getName() + " and " + p.getClass().getName());
+            }
+        }
+        return new Objectives(found);
+    }
+
+    /** Providers by name, sorted (read-only). */
     public Map<String, ObjectiveProvider> all() {
-        return java.util.Collections.unmodifiableMap(providers);
+        return providers;
     }
 
     /**
@@ -63,11 +83,45 @@ public final class Objectives {
         return p;
     }
 
-    /** Resolves parameters (defaults + overrides) and creates the objective. */
-    public Objective create(String name, Map<String, String> overrides, int classes, int featureChannels,
-            ai.djl.ndarray.NDManager manager) {
+    /**
+     * Merges {@code overrides} into the defaults of objective {@code name}: the one place where
+     * defaults are filled in.
+     *
+     * @param overrides parameter name (without {@code name.}) to value
+     * @throws UserException for an unknown objective or parameter, or a missing required one
+     */
+    public Params resolve(String name, Map<String, String> overrides) {
+        return Params.resolve(name, provider(name).parameters(), overrides);
+    }
+
+    /**
+     * The parameters of objective {@code name} from values {@link #resolve} produced earlier (a plan
+     * cell's {@code params}): taken as they are, no default added.
+     *
+     * @throws UserException when the values do not name exactly the declared parameters (e.g. a
+     *     plan written by another version)
+     */
+    public Params resolved(String name, Map<String, String> values) {
+        return Params.resolved(name, provider(name).parameters(), values);
+    }
+
+    /**
+     * Creates objective {@code name} with its own manager under {@code parent}; the caller closes
+     * the returned instance (or {@code parent}) when the run ends.
+     *
+     * @param params resolved parameters of this objective ({@link #resolve} or {@link #resolved})
+     * @param classes number of classes K
+     * @param featureChannels channels C of the feature map
+     * @param parent the manager (of the network) under which the objective's manager is made
+     * @throws UserException for an unknown objective or a bad parameter value
+     */
+    public ObjectiveInstance create(String name, Params params, int classes, int featureChannels,
+            NDManager parent) {
         ObjectiveProvider p = provider(name);
-        Params params = Params.resolve(name, p.parameters(), overrides);
-        return p.create(new ObjectiveContext(params, classes, featureChannels, manager));
+        if (!params.owner().equals(name)) {
+            throw new IllegalArgumentException("parameters of '" + params.owner() + "' given to objective '" + name
+                    + "'");
+        }
+        return new ObjectiveInstance(p, params, classes, featureChannels, parent);
     }
 }

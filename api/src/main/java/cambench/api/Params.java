@@ -1,7 +1,5 @@
 package cambench.api;
 
-import cambench.api.UserException;
-
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +9,10 @@ import java.util.TreeMap;
  * The frozen parameter values of one objective: defaults merged with overrides, unknown keys
  * rejected, required keys checked. Values are kept as text and parsed on access, so a run record
  * holds exactly what the user gave.
+ *
+ * <p>Accessors check the value and throw a {@link UserException} naming {@code objective.key}
+ * (e.g. {@code parameter 'cam.alpha' must be >= 0.0, got -1.0}); an objective's factory calls them
+ * once, so a bad value fails before training starts.
  */
 public final class Params {
     private final String owner;
@@ -34,14 +36,8 @@ public final class Params {
                 merged.put(s.name(), s.defaultValue());
             }
         }
-        for (Map.Entry<String, String> e : overrides.entrySet()) {
-            boolean known = specs.stream().anyMatch(s -> s.name().equals(e.getKey()));
-            if (!known) {
-                throw new UserException("unknown parameter '" + owner + "." + e.getKey() + "'; " + owner
-                        + " accepts: " + names(specs));
-            }
-            merged.put(e.getKey(), e.getValue());
-        }
+        rejectUnknown(owner, specs, overrides);
+        merged.putAll(overrides);
         for (ParamSpec s : specs) {
             if (!merged.containsKey(s.name())) {
                 throw new UserException("parameter '" + owner + "." + s.name() + "' is required (no default): "
@@ -49,6 +45,33 @@ public final class Params {
             }
         }
         return new Params(owner, merged);
+    }
+
+    /**
+     * Takes values that {@link #resolve} produced earlier (e.g. stored in a plan cell) as they are:
+     * no default is added.
+     *
+     * @param owner objective name, for messages
+     * @throws UserException for an unknown key or a declared one that is missing
+     */
+    public static Params resolved(String owner, List<ParamSpec> specs, Map<String, String> values) {
+        rejectUnknown(owner, specs, values);
+        for (ParamSpec s : specs) {
+            if (!values.containsKey(s.name())) {
+                throw new UserException("parameter '" + owner + "." + s.name() + "' is missing from the resolved"
+                        + " values " + new TreeMap<>(values) + "; make the plan again with this version");
+            }
+        }
+        return new Params(owner, values);
+    }
+
+    private static void rejectUnknown(String owner, List<ParamSpec> specs, Map<String, String> values) {
+        for (String key : values.keySet()) {
+            if (specs.stream().noneMatch(s -> s.name().equals(key))) {
+                throw new UserException("unknown parameter '" + owner + "." + key + "'; " + owner
+                        + " accepts: " + names(specs));
+            }
+        }
     }
 
     private static String names(List<ParamSpec> specs) {
@@ -60,6 +83,11 @@ public final class Params {
             b.append(b.length() == 0 ? "" : ", ").append(s.name());
         }
         return b.toString();
+    }
+
+    /** The objective these values belong to. */
+    public String owner() {
+        return owner;
     }
 
     /** All values as text, sorted by key (what goes into a run record). */
@@ -97,6 +125,24 @@ public final class Params {
             throw new UserException("parameter '" + owner + "." + key + "' must be >= " + min + ", got " + d);
         }
         return d;
+    }
+
+    /** A number that must be > {@code bound} (e.g. a temperature). */
+    public double above(String key, double bound) {
+        double d = number(key);
+        if (!(d > bound)) {
+            throw new UserException("parameter '" + owner + "." + key + "' must be > " + bound + ", got " + d);
+        }
+        return d;
+    }
+
+    /**
+     * The error for a value of {@code key} that breaks {@code rule}, e.g.
+     * {@code invalid("k", "a whole number >= 0 or 'auto'")}; for checks the accessors do not cover.
+     */
+    public UserException invalid(String key, String rule) {
+        return new UserException("parameter '" + owner + "." + key + "' must be " + rule + ", got '" + string(key)
+                + "'");
     }
 
     /** A whole number >= {@code min}. */

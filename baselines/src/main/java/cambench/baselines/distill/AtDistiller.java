@@ -1,12 +1,7 @@
 package cambench.baselines.distill;
 
 import ai.djl.ndarray.NDArray;
-import cambench.api.LossTerms;
-import cambench.api.Objective;
-import cambench.api.ObjectiveContext;
 import cambench.api.ObjectiveProvider;
-import cambench.api.ParamSpec;
-import cambench.api.Params;
 import cambench.api.StepOutputs;
 import cambench.api.TeacherOutputs;
 import cambench.api.UserException;
@@ -23,10 +18,7 @@ import java.util.List;
  * every aligned pair with equal H x W contributes; when no pair matches, the step fails with a
  * {@link UserException}. Without stages, the last feature maps form the only pair.
  */
-public final class AtDistiller implements Objective {
-    private final double temperature;
-    private final double beta;
-    private final double gamma;
+public final class AtDistiller extends FeatureTermDistiller {
 
     /**
      * Creates the distiller.
@@ -36,12 +28,7 @@ public final class AtDistiller implements Objective {
      * @param gamma weight of the attention term (>= 0)
      */
     public AtDistiller(double temperature, double beta, double gamma) {
-        if (!(temperature > 0) || gamma < 0) {
-            throw new IllegalArgumentException("need T > 0 and gamma >= 0, got " + temperature + ", " + gamma);
-        }
-        this.temperature = temperature;
-        this.beta = beta;
-        this.gamma = gamma;
+        super("at", temperature, beta, gamma);
     }
 
     /**
@@ -99,56 +86,20 @@ public final class AtDistiller implements Objective {
     }
 
     @Override
-    public String name() {
-        return "at";
-    }
-
-    @Override
-    public boolean needsTeacher() {
-        return true;
-    }
-
-    @Override
-    public LossTerms terms(StepOutputs out) {
-        TeacherOutputs teacher = Distill.teacher(out, name());
-        LossTerms terms = Distill.ceAndKl(out, teacher, beta, 1 - beta, temperature);
-        if (gamma > 0) {
-            List<NDArray> s = out.stages().isEmpty() ? List.of(out.features()) : out.stages();
-            List<NDArray> t = teacher.stages().isEmpty() ? List.of(teacher.features()) : teacher.stages();
-            terms.add("at", atTerm(s, t).mul((float) gamma));
-        }
-        return terms;
+    NDArray featureTerm(StepOutputs out, TeacherOutputs teacher) {
+        List<NDArray> s = out.stages().isEmpty() ? List.of(out.features()) : out.stages();
+        List<NDArray> t = teacher.stages().isEmpty() ? List.of(teacher.features()) : teacher.stages();
+        return atTerm(s, t);
     }
 
     /** Registers {@code at}. */
-    public static final class Provider implements ObjectiveProvider {
-        @Override
-        public String name() {
-            return "at";
-        }
-
-        @Override
-        public Kind kind() {
-            return Kind.DISTILLER;
-        }
-
-        @Override
-        public String description() {
-            return "AT: beta * CE + (1 - beta) * KL_T + gamma * L2 distance of normalised attention maps";
-        }
-
-        @Override
-        public List<ParamSpec> parameters() {
-            return List.of(
-                    ParamSpec.of("T", 4.0, "softmax temperature of the KL term (> 0)"),
-                    ParamSpec.of("beta", 0.5, "weight of CE; the KL term gets 1 - beta"),
-                    ParamSpec.of("gamma", 10.0, "weight of the attention-transfer term (>= 0)"));
-        }
-
-        @Override
-        public Objective create(ObjectiveContext context) {
-            Params p = context.params();
-            return new AtDistiller(KdDistiller.temperature(p, "at"), p.number("beta"), p.atLeast("gamma", 0));
+    public static final class Provider extends ObjectiveProvider {
+        /** Called by the service loader. */
+        public Provider() {
+            super("at", Kind.DISTILLER,
+                    "AT: beta * CE + (1 - beta) * KL_T + gamma * L2 distance of normalised attention maps",
+                    FeatureTermDistiller.parameters(10.0, "attention-transfer term"),
+                    FeatureTermDistiller.factory(AtDistiller::new));
         }
     }
 }

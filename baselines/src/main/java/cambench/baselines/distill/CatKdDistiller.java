@@ -87,18 +87,8 @@ public final class CatKdDistiller implements Objective {
     }
 
     @Override
-    public String name() {
-        return "catkd";
-    }
-
-    @Override
-    public boolean needsTeacher() {
-        return true;
-    }
-
-    @Override
     public LossTerms terms(StepOutputs out) {
-        TeacherOutputs teacher = Distill.teacher(out, name());
+        TeacherOutputs teacher = Distill.teacher(out);
         LossTerms terms = new LossTerms();
         if (ceWeight > 0) {
             terms.add("ce", CrossEntropy.of(out.logits(), out.oneHot()).mul((float) ceWeight));
@@ -111,37 +101,23 @@ public final class CatKdDistiller implements Objective {
     }
 
     /** Registers {@code catkd}. */
-    public static final class Provider implements ObjectiveProvider {
-        @Override
-        public String name() {
-            return "catkd";
+    public static final class Provider extends ObjectiveProvider {
+        /** Called by the service loader. */
+        public Provider() {
+            super("catkd", Kind.DISTILLER,
+                    "CAT-KD: CE + beta * MSE of all-class CAMs pooled to R x R (optionally L2-normalised)",
+                    List.of(ParamSpec.required("beta", "weight of the CAT term, per teacher/student pair (>= 0;"
+                                    + " e.g. 0.7 ResNet56->20, 15 ResNet32x4->8x4)"),
+                            ParamSpec.of("R", 2, "side of the pooled CAMs (>= 1)"),
+                            ParamSpec.of("normalize", false, "L2-normalise each pooled class map (true/false)"),
+                            ParamSpec.of("ce", 1.0, "weight of CE (0: pure CAT, CAT-KD Tables A.1/A.2)")),
+                    CatKdDistiller::create);
         }
+    }
 
-        @Override
-        public Kind kind() {
-            return Kind.DISTILLER;
-        }
-
-        @Override
-        public String description() {
-            return "CAT-KD: CE + beta * MSE of all-class CAMs pooled to R x R (optionally L2-normalised)";
-        }
-
-        @Override
-        public List<ParamSpec> parameters() {
-            return List.of(
-                    ParamSpec.required("beta", "weight of the CAT term, per teacher/student pair (>= 0;"
-                            + " e.g. 0.7 ResNet56->20, 15 ResNet32x4->8x4)"),
-                    ParamSpec.of("R", 2, "side of the pooled CAMs (>= 1)"),
-                    ParamSpec.of("normalize", false, "L2-normalise each pooled class map (true/false)"),
-                    ParamSpec.of("ce", 1.0, "weight of CE (0: pure CAT, CAT-KD Tables A.1/A.2)"));
-        }
-
-        @Override
-        public Objective create(ObjectiveContext context) {
-            Params p = context.params();
-            return new CatKdDistiller(p.atLeast("beta", 0), p.integer("R", 1), p.flag("normalize"),
-                    p.atLeast("ce", 0));
-        }
+    /** The distiller from its parameters (beta is required: it depends on the teacher/student pair). */
+    private static CatKdDistiller create(ObjectiveContext context) {
+        Params p = context.params();
+        return new CatKdDistiller(p.atLeast("beta", 0), p.integer("R", 1), p.flag("normalize"), p.atLeast("ce", 0));
     }
 }

@@ -3,17 +3,10 @@ package cambench.baselines.distill;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import cambench.api.CamMaps;
-import cambench.api.LossTerms;
-import cambench.api.Objective;
-import cambench.api.ObjectiveContext;
 import cambench.api.ObjectiveProvider;
-import cambench.api.ParamSpec;
-import cambench.api.Params;
 import cambench.api.StepOutputs;
 import cambench.api.TeacherOutputs;
 import cambench.api.UserException;
-
-import java.util.List;
 
 /**
  * Class-activation-map matching distillation (docs/losses.md#distillers):
@@ -21,10 +14,7 @@ import java.util.List;
  * The teacher CAM of the true class is built from f_t and W_t (no bias) and, when larger than
  * the student map, average-pooled to the student's H x W (the sizes must divide).
  */
-public final class CcmDistiller implements Objective {
-    private final double temperature;
-    private final double beta;
-    private final double gamma;
+public final class CcmDistiller extends FeatureTermDistiller {
 
     /**
      * Creates the distiller.
@@ -34,12 +24,7 @@ public final class CcmDistiller implements Objective {
      * @param gamma weight of the CAM-matching term (>= 0)
      */
     public CcmDistiller(double temperature, double beta, double gamma) {
-        if (!(temperature > 0) || gamma < 0) {
-            throw new IllegalArgumentException("need T > 0 and gamma >= 0, got " + temperature + ", " + gamma);
-        }
-        this.temperature = temperature;
-        this.beta = beta;
-        this.gamma = gamma;
+        super("ccm", temperature, beta, gamma);
     }
 
     /**
@@ -84,56 +69,18 @@ public final class CcmDistiller implements Objective {
     }
 
     @Override
-    public String name() {
-        return "ccm";
-    }
-
-    @Override
-    public boolean needsTeacher() {
-        return true;
-    }
-
-    @Override
-    public LossTerms terms(StepOutputs out) {
-        TeacherOutputs teacher = Distill.teacher(out, name());
-        NDArray oneHot = out.oneHot();
-        LossTerms terms = Distill.ceAndKl(out, teacher, beta, 1 - beta, temperature);
-        if (gamma > 0) {
-            terms.add("ccm", ccmTerm(out.features(), teacher.features(), teacher.weight(), oneHot)
-                    .mul((float) gamma));
-        }
-        return terms;
+    NDArray featureTerm(StepOutputs out, TeacherOutputs teacher) {
+        return ccmTerm(out.features(), teacher.features(), teacher.weight(), out.oneHot());
     }
 
     /** Registers {@code ccm}. */
-    public static final class Provider implements ObjectiveProvider {
-        @Override
-        public String name() {
-            return "ccm";
-        }
-
-        @Override
-        public Kind kind() {
-            return Kind.DISTILLER;
-        }
-
-        @Override
-        public String description() {
-            return "CCM: beta * CE + (1 - beta) * KL_T + gamma * L1(mm(CAAM), mm(teacher CAM of target))";
-        }
-
-        @Override
-        public List<ParamSpec> parameters() {
-            return List.of(
-                    ParamSpec.of("T", 4.0, "softmax temperature of the KL term (> 0)"),
-                    ParamSpec.of("beta", 0.5, "weight of CE; the KL term gets 1 - beta"),
-                    ParamSpec.of("gamma", 1.0, "weight of the CAM-matching term (>= 0)"));
-        }
-
-        @Override
-        public Objective create(ObjectiveContext context) {
-            Params p = context.params();
-            return new CcmDistiller(KdDistiller.temperature(p, "ccm"), p.number("beta"), p.atLeast("gamma", 0));
+    public static final class Provider extends ObjectiveProvider {
+        /** Called by the service loader. */
+        public Provider() {
+            super("ccm", Kind.DISTILLER,
+                    "CCM: beta * CE + (1 - beta) * KL_T + gamma * L1(mm(CAAM), mm(teacher CAM of target))",
+                    FeatureTermDistiller.parameters(1.0, "CAM-matching term"),
+                    FeatureTermDistiller.factory(CcmDistiller::new));
         }
     }
 }

@@ -5,13 +5,16 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import cambench.api.CrossEntropy;
 import cambench.api.LossTerms;
+import cambench.api.Params;
 import cambench.api.StepOutputs;
 import cambench.api.TeacherOutputs;
 import cambench.api.UserException;
 
 /**
  * Pieces shared by the distillers of docs/losses.md ("Distillers"): the teacher lookup, the
- * CE + soft-target terms, an L2 norm whose gradient at 0 is 0, L2 normalisation and PyTorch's adaptive average pooling.
+ * temperature parameter, the CE + soft-target terms, an L2 norm whose gradient at 0 is 0, L2
+ * normalisation and PyTorch's adaptive average pooling. AT and CCM also share their whole form
+ * ({@link FeatureTermDistiller}).
  */
 public final class Distill {
     /** The floor of the L2 norm in {@code x / max(||x||_2, 1e-12)}. */
@@ -34,12 +37,17 @@ public final class Distill {
      * The teacher's outputs of this step.
      *
      * @param out the step
-     * @param name the distiller's registry name, for the message
      * @throws UserException when the step carries no teacher
      */
-    public static TeacherOutputs teacher(StepOutputs out, String name) {
+    public static TeacherOutputs teacher(StepOutputs out) {
         return out.teacher().orElseThrow(() -> new UserException(
-                name + " needs a teacher, but the step has none; give the run a teacher"));
+                "a distiller needs a teacher, but the step has none; use it in a distillation table"
+                        + " (a column with a teacher)"));
+    }
+
+    /** Parameter {@code T}, the softmax temperature of KL_T, which must be > 0. */
+    static double temperature(Params p) {
+        return p.above("T", 0);
     }
 
     /**

@@ -4,12 +4,9 @@ import ai.djl.ndarray.NDArray;
 import cambench.api.CrossEntropy;
 import cambench.api.LossTerms;
 import cambench.api.Objective;
-import cambench.api.ObjectiveContext;
 import cambench.api.ObjectiveProvider;
 import cambench.api.ParamSpec;
-import cambench.api.Params;
 import cambench.api.StepOutputs;
-import cambench.api.UserException;
 
 import java.util.List;
 
@@ -48,57 +45,18 @@ public final class KdDistiller implements Objective {
     }
 
     @Override
-    public String name() {
-        return "kd";
-    }
-
-    @Override
-    public boolean needsTeacher() {
-        return true;
-    }
-
-    @Override
     public LossTerms terms(StepOutputs out) {
-        return Distill.ceAndKl(out, Distill.teacher(out, name()), 1 - ratio, ratio, temperature);
+        return Distill.ceAndKl(out, Distill.teacher(out), 1 - ratio, ratio, temperature);
     }
 
     /** Registers {@code kd}. */
-    public static final class Provider implements ObjectiveProvider {
-        @Override
-        public String name() {
-            return "kd";
+    public static final class Provider extends ObjectiveProvider {
+        /** Called by the service loader. */
+        public Provider() {
+            super("kd", Kind.DISTILLER, "KD: (1 - r) * CE + r * T^2 * KL(softmax(t/T) || softmax(s/T))",
+                    List.of(ParamSpec.of("T", 4.0, "softmax temperature (> 0)"),
+                            ParamSpec.of("r", 0.5, "weight of the KL term; CE gets 1 - r")),
+                    context -> new KdDistiller(Distill.temperature(context.params()), context.params().number("r")));
         }
-
-        @Override
-        public Kind kind() {
-            return Kind.DISTILLER;
-        }
-
-        @Override
-        public String description() {
-            return "KD: (1 - r) * CE + r * T^2 * KL(softmax(t/T) || softmax(s/T))";
-        }
-
-        @Override
-        public List<ParamSpec> parameters() {
-            return List.of(
-                    ParamSpec.of("T", 4.0, "softmax temperature (> 0)"),
-                    ParamSpec.of("r", 0.5, "weight of the KL term; CE gets 1 - r"));
-        }
-
-        @Override
-        public Objective create(ObjectiveContext context) {
-            Params p = context.params();
-            return new KdDistiller(temperature(p, "kd"), p.number("r"));
-        }
-    }
-
-    /** Parameter {@code T}, which must be > 0. */
-    static double temperature(Params p, String owner) {
-        double t = p.number("T");
-        if (!(t > 0)) {
-            throw new UserException("parameter '" + owner + ".T' must be > 0, got " + t);
-        }
-        return t;
     }
 }

@@ -5,7 +5,6 @@ import cambench.api.CamMaps;
 import cambench.api.CrossEntropy;
 import cambench.api.LossTerms;
 import cambench.api.Objective;
-import cambench.api.ObjectiveContext;
 import cambench.api.ObjectiveProvider;
 import cambench.api.ParamSpec;
 import cambench.api.Params;
@@ -53,11 +52,6 @@ public final class CamLoss implements Objective {
     }
 
     @Override
-    public String name() {
-        return "cam";
-    }
-
-    @Override
     public LossTerms terms(StepOutputs out) {
         NDArray oneHot = out.oneHot();
         LossTerms terms = LossTerms.of("ce", CrossEntropy.of(out.logits(), oneHot));
@@ -68,30 +62,15 @@ public final class CamLoss implements Objective {
     }
 
     /** Registers {@code cam}. */
-    public static final class Provider implements ObjectiveProvider {
-        @Override
-        public String name() {
-            return "cam";
-        }
-
-        @Override
-        public String description() {
-            return "CAM-loss: CE + alpha * L1(mm(CAAM), mm(CAM of target)), step schedule on alpha";
-        }
-
-        @Override
-        public List<ParamSpec> parameters() {
-            return List.of(
-                    ParamSpec.of("alpha", 3.0, "weight c of the CAM term once switched on"),
-                    ParamSpec.of("start_epoch", 20,
-                            "1-based epoch t from which alpha applies, or 'adaptive' (after the first epoch"
-                                    + " with training accuracy > 50%)"));
-        }
-
-        @Override
-        public Objective create(ObjectiveContext context) {
-            Params p = context.params();
-            return new CamLoss(p.atLeast("alpha", 0), AlphaStep.parse(p, "start_epoch"));
+    public static final class Provider extends ObjectiveProvider {
+        /** Called by the service loader. */
+        public Provider() {
+            super("cam", Kind.LOSS, "CAM-loss: CE + alpha * L1(mm(CAAM), mm(CAM of target)), step schedule on alpha",
+                    List.of(ParamSpec.of("alpha", 3.0, "weight c of the CAM term once switched on"),
+                            ParamSpec.of("start_epoch", 20, "1-based epoch t from which alpha applies, or"
+                                    + " 'adaptive' (after the first epoch with training accuracy > 50%)")),
+                    context -> new CamLoss(context.params().atLeast("alpha", 0),
+                            AlphaStep.parse(context.params(), "start_epoch")));
         }
     }
 
@@ -101,17 +80,17 @@ public final class CamLoss implements Objective {
      * @param startEpoch 1-based start epoch t, or -1 for adaptive
      */
     public record AlphaStep(int startEpoch) {
-        /** Parses a number >= 1 or {@code adaptive}. */
+        /** Parses a whole number >= 0 or {@code adaptive}. */
         static AlphaStep parse(Params p, String key) {
             String v = p.string(key);
             if (v.equals("adaptive")) {
                 return new AlphaStep(-1);
             }
-            int t = p.integer(key, 0);
-            if (t < 0) {
-                throw new UserException("parameter 'cam." + key + "' must be >= 0 or 'adaptive', got " + v);
+            try {
+                return new AlphaStep(p.integer(key, 0));
+            } catch (UserException e) {
+                throw p.invalid(key, "a whole number >= 0 or 'adaptive'");
             }
-            return new AlphaStep(t);
         }
 
         /** Whether alpha is switched on at this point of training. */

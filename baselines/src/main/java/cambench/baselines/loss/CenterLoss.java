@@ -10,7 +10,6 @@ import cambench.api.ObjectiveProvider;
 import cambench.api.ParamSpec;
 import cambench.api.Params;
 import cambench.api.StepOutputs;
-import cambench.api.UserException;
 
 import java.util.List;
 import java.util.Map;
@@ -34,7 +33,7 @@ public final class CenterLoss implements Objective {
      *
      * @param lambda weight of the centre term (>= 0)
      * @param centerAlpha centre learning rate in [0, 1]
-     * @param centers the centre array [K, C], owned by a long-lived manager; updated in place
+     * @param centers the centre array [K, C], owned by the objective's manager; updated in place
      */
     public CenterLoss(double lambda, double centerAlpha, NDArray centers) {
         if (lambda < 0) {
@@ -82,11 +81,6 @@ public final class CenterLoss implements Objective {
     }
 
     @Override
-    public String name() {
-        return "center";
-    }
-
-    @Override
     public LossTerms terms(StepOutputs out) {
         NDArray oneHot = out.oneHot();
         LossTerms terms = LossTerms.of("ce", CrossEntropy.of(out.logits(), oneHot));
@@ -106,34 +100,25 @@ public final class CenterLoss implements Objective {
     }
 
     /** Registers {@code center}. */
-    public static final class Provider implements ObjectiveProvider {
-        @Override
-        public String name() {
-            return "center";
+    public static final class Provider extends ObjectiveProvider {
+        /** Called by the service loader. */
+        public Provider() {
+            super("center", Kind.LOSS, "center loss: CE + lambda * 0.5 * ||z - c_y||^2, centres moved after each step",
+                    List.of(ParamSpec.of("lambda", 0.01, "weight of the centre term"),
+                            ParamSpec.of("center_alpha", 0.5, "centre learning rate in [0, 1]")),
+                    CenterLoss::create);
         }
+    }
 
-        @Override
-        public String description() {
-            return "center loss: CE + lambda * 0.5 * ||z - c_y||^2, centres moved after each step";
+    /** The loss with zero centres [K, C] in the objective's own manager. */
+    private static CenterLoss create(ObjectiveContext context) {
+        Params p = context.params();
+        double lambda = p.atLeast("lambda", 0);
+        double alpha = p.atLeast("center_alpha", 0);
+        if (alpha > 1) {
+            throw p.invalid("center_alpha", "in [0, 1]");
         }
-
-        @Override
-        public List<ParamSpec> parameters() {
-            return List.of(
-                    ParamSpec.of("lambda", 0.01, "weight of the centre term"),
-                    ParamSpec.of("center_alpha", 0.5, "centre learning rate in [0, 1]"));
-        }
-
-        @Override
-        public Objective create(ObjectiveContext context) {
-            Params p = context.params();
-            double lambda = p.atLeast("lambda", 0);
-            double alpha = p.atLeast("center_alpha", 0);
-            if (alpha > 1) {
-                throw new UserException("parameter 'center.center_alpha' must be in [0, 1], got " + alpha);
-            }
-            NDArray centers = context.manager().zeros(new Shape(context.classes(), context.featureChannels()));
-            return new CenterLoss(lambda, alpha, centers);
-        }
+        NDArray centers = context.manager().zeros(new Shape(context.classes(), context.featureChannels()));
+        return new CenterLoss(lambda, alpha, centers);
     }
 }

@@ -118,11 +118,6 @@ public final class LSoftmaxLoss implements Objective {
     }
 
     @Override
-    public String name() {
-        return "lsoftmax";
-    }
-
-    @Override
     public LossTerms terms(StepOutputs out) {
         NDArray oneHot = out.oneHot();
         if (Double.isNaN(lambda.fixed()) && out.progress().isSteadyState()) {
@@ -154,37 +149,29 @@ public final class LSoftmaxLoss implements Objective {
     }
 
     /** Registers {@code lsoftmax}. */
-    public static final class Provider implements ObjectiveProvider {
-        @Override
-        public String name() {
-            return "lsoftmax";
+    public static final class Provider extends ObjectiveProvider {
+        /** Called by the service loader. */
+        public Provider() {
+            super("lsoftmax", Kind.LOSS,
+                    "large-margin softmax: CE with the target logit ||W|| ||z|| psi(theta), bias unused",
+                    List.of(ParamSpec.of("m", 2, "integer angular margin >= 1"),
+                            ParamSpec.of("lambda", "anneal", "fixed lambda >= 0, or 'anneal':"
+                                    + " max(lambda_min, base * (1 + gamma * iteration)^-power)"),
+                            ParamSpec.of("base", 1000, "annealing base"),
+                            ParamSpec.of("gamma", "1e-5", "annealing gamma"),
+                            ParamSpec.of("power", 45, "annealing power"),
+                            ParamSpec.of("lambda_min", 0, "annealing floor")),
+                    LSoftmaxLoss::create);
         }
+    }
 
-        @Override
-        public String description() {
-            return "large-margin softmax: CE with the target logit ||W|| ||z|| psi(theta), bias unused";
-        }
-
-        @Override
-        public List<ParamSpec> parameters() {
-            return List.of(
-                    ParamSpec.of("m", 2, "integer angular margin >= 1"),
-                    ParamSpec.of("lambda", "anneal",
-                            "fixed lambda >= 0, or 'anneal': max(lambda_min, base * (1 + gamma * iteration)^-power)"),
-                    ParamSpec.of("base", 1000, "annealing base"),
-                    ParamSpec.of("gamma", "1e-5", "annealing gamma"),
-                    ParamSpec.of("power", 45, "annealing power"),
-                    ParamSpec.of("lambda_min", 0, "annealing floor"));
-        }
-
-        @Override
-        public Objective create(ObjectiveContext context) {
-            Params p = context.params();
-            int m = p.integer("m", 1);
-            double fixed = p.string("lambda").trim().equalsIgnoreCase("anneal") ? Double.NaN : p.atLeast("lambda", 0);
-            LambdaSchedule schedule = new LambdaSchedule(fixed, p.atLeast("base", 0), p.atLeast("gamma", 0),
-                    p.atLeast("power", 0), p.atLeast("lambda_min", 0));
-            return new LSoftmaxLoss(m, schedule);
-        }
+    /** The loss with a fixed lambda, or the annealing schedule when {@code lambda} is {@code anneal}. */
+    private static LSoftmaxLoss create(ObjectiveContext context) {
+        Params p = context.params();
+        int m = p.integer("m", 1);
+        double fixed = p.string("lambda").trim().equalsIgnoreCase("anneal") ? Double.NaN : p.atLeast("lambda", 0);
+        LambdaSchedule schedule = new LambdaSchedule(fixed, p.atLeast("base", 0), p.atLeast("gamma", 0),
+                p.atLeast("power", 0), p.atLeast("lambda_min", 0));
+        return new LSoftmaxLoss(m, schedule);
     }
 }

@@ -101,11 +101,6 @@ public final class NegCamLoss implements Objective {
     }
 
     @Override
-    public String name() {
-        return "negcam";
-    }
-
-    @Override
     public LossTerms terms(StepOutputs out) {
         LossTerms terms = LossTerms.of("ce", CrossEntropy.of(out.logits(), out.oneHot()));
         if (k > 0 && lambda > 0) {
@@ -120,47 +115,38 @@ public final class NegCamLoss implements Objective {
     }
 
     /** Registers {@code negcam}. */
-    public static final class Provider implements ObjectiveProvider {
-        @Override
-        public String name() {
-            return "negcam";
+    public static final class Provider extends ObjectiveProvider {
+        /** Called by the service loader. */
+        public Provider() {
+            super("negcam", Kind.LOSS,
+                    "negative CAM: CE + lambda * mean (CAM + b)^2 over the k hardest non-target classes",
+                    List.of(ParamSpec.of("k", "auto", "hard negative classes per sample, or 'auto' = min(10, K - 1)"),
+                            ParamSpec.of("lambda", 0.07, "weight of the negative-CAM term")),
+                    NegCamLoss::create);
         }
+    }
 
-        @Override
-        public String description() {
-            return "negative CAM: CE + lambda * mean (CAM + b)^2 over the k hardest non-target classes";
-        }
-
-        @Override
-        public List<ParamSpec> parameters() {
-            return List.of(
-                    ParamSpec.of("k", "auto", "hard negative classes per sample, or 'auto' = min(10, K - 1)"),
-                    ParamSpec.of("lambda", 0.07, "weight of the negative-CAM term"));
-        }
-
-        @Override
-        public Objective create(ObjectiveContext context) {
-            Params p = context.params();
-            int classes = context.classes();
-            String text = p.string("k").trim();
-            int k;
-            if (text.equalsIgnoreCase("auto")) {
-                k = Math.max(0, Math.min(10, classes - 1));
-            } else {
-                try {
-                    k = Integer.parseInt(text);
-                } catch (NumberFormatException e) {
-                    k = -1;
-                }
-                if (k < 0) {
-                    throw new UserException("parameter 'negcam.k' must be a whole number >= 0 or 'auto', got '"
-                            + text + "'");
-                }
+    /** The loss with k resolved against the class count K ({@code auto}: min(10, K - 1)). */
+    private static NegCamLoss create(ObjectiveContext context) {
+        Params p = context.params();
+        int classes = context.classes();
+        String text = p.string("k").trim();
+        int k;
+        if (text.equalsIgnoreCase("auto")) {
+            k = Math.max(0, Math.min(10, classes - 1));
+        } else {
+            try {
+                k = Integer.parseInt(text);
+            } catch (NumberFormatException e) {
+                k = -1;
             }
-            if (k > classes - 1) {
-                throw new UserException("parameter 'negcam.k' must be <= K - 1 = " + (classes - 1) + ", got " + k);
+            if (k < 0) {
+                throw p.invalid("k", "a whole number >= 0 or 'auto'");
             }
-            return new NegCamLoss(k, p.atLeast("lambda", 0));
         }
+        if (k > classes - 1) {
+            throw p.invalid("k", "<= K - 1 = " + (classes - 1));
+        }
+        return new NegCamLoss(k, p.atLeast("lambda", 0));
     }
 }

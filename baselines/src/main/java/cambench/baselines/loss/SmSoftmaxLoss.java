@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import cambench.api.CrossEntropy;
 import cambench.api.LossTerms;
 import cambench.api.Objective;
-import cambench.api.ObjectiveContext;
 import cambench.api.ObjectiveProvider;
 import cambench.api.ParamSpec;
 import cambench.api.StepOutputs;
@@ -43,36 +42,18 @@ public final class SmSoftmaxLoss implements Objective {
     }
 
     @Override
-    public String name() {
-        return "smsoftmax";
-    }
-
-    @Override
     public LossTerms terms(StepOutputs out) {
         NDArray oneHot = out.oneHot();
         return LossTerms.of("smsoftmax", CrossEntropy.of(marginLogits(out.logits(), oneHot, margin), oneHot));
     }
 
     /** Registers {@code smsoftmax}. */
-    public static final class Provider implements ObjectiveProvider {
-        @Override
-        public String name() {
-            return "smsoftmax";
-        }
-
-        @Override
-        public String description() {
-            return "soft-margin softmax: CE with the target logit lowered by m";
-        }
-
-        @Override
-        public List<ParamSpec> parameters() {
-            return List.of(ParamSpec.of("m", 0.3, "additive margin subtracted from the target logit"));
-        }
-
-        @Override
-        public Objective create(ObjectiveContext context) {
-            return new SmSoftmaxLoss(context.params().atLeast("m", 0));
+    public static final class Provider extends ObjectiveProvider {
+        /** Called by the service loader. */
+        public Provider() {
+            super("smsoftmax", Kind.LOSS, "soft-margin softmax: CE with the target logit lowered by m",
+                    List.of(ParamSpec.of("m", 0.3, "additive margin subtracted from the target logit")),
+                    context -> new SmSoftmaxLoss(context.params().atLeast("m", 0)));
         }
     }
 }

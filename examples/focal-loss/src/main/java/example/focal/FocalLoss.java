@@ -3,7 +3,6 @@ package example.focal;
 import ai.djl.ndarray.NDArray;
 import cambench.api.LossTerms;
 import cambench.api.Objective;
-import cambench.api.ObjectiveContext;
 import cambench.api.ObjectiveProvider;
 import cambench.api.ParamSpec;
 import cambench.api.StepOutputs;
@@ -29,35 +28,17 @@ public final class FocalLoss implements Objective {
     }
 
     @Override
-    public String name() {
-        return "focal";
-    }
-
-    @Override
     public LossTerms terms(StepOutputs out) {
         return LossTerms.of("focal", focal(out.logits(), out.oneHot(), gamma));
     }
 
-    /** Registers {@code focal} (META-INF/services/cambench.api.ObjectiveProvider). */
-    public static final class Provider implements ObjectiveProvider {
-        @Override
-        public String name() {
-            return "focal";
-        }
-
-        @Override
-        public String description() {
-            return "focal loss: -(1 - p_y)^gamma log p_y (example plugin)";
-        }
-
-        @Override
-        public List<ParamSpec> parameters() {
-            return List.of(ParamSpec.of("gamma", 2.0, "focusing parameter (>= 0)"));
-        }
-
-        @Override
-        public Objective create(ObjectiveContext context) {
-            return new FocalLoss((float) context.params().atLeast("gamma", 0));
+    /** Registers {@code focal}: named on the one line of META-INF/services/cambench.api.ObjectiveProvider. */
+    public static final class Provider extends ObjectiveProvider {
+        /** Called by the service loader. */
+        public Provider() {
+            super("focal", Kind.LOSS, "focal loss: -(1 - p_y)^gamma log p_y (example plugin)",
+                    List.of(ParamSpec.of("gamma", 2.0, "focusing parameter (>= 0)")),
+                    context -> new FocalLoss((float) context.params().atLeast("gamma", 0)));
         }
     }
 }

@@ -3,12 +3,12 @@ package cambench.harness.check;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import cambench.harness.model.Network;
-import cambench.api.LossTerms;
 import cambench.api.Objective;
+import cambench.api.ObjectiveInstance;
 import cambench.api.Objectives;
+import cambench.api.Params;
 import cambench.api.Progress;
 import cambench.api.StepOutputs;
 import cambench.api.TeacherOutputs;
@@ -68,52 +68,95 @@ public final class LossCheck {
 
     /** Evaluates a parsed fixture. */
     public ObjectNode evaluate(JsonNode root) {
-        JsonNode lossNode = root.get("loss");
-        if (lossNode == null || !lossNode.isTextual()) {
+        String name = objectiveName(root);
+        Params params = objectives.resolve(name, params(root));
+        try (NDManager manager = NDManager.newBaseManager()) {
+            Inputs in = Inputs.read(manager, root);
+            try (ObjectiveInstance objective = objectives.create(name, params, in.classes(), in.channels(), manager)) {
+                if (objective.kind().needsTeacher() && in.teacher().isEmpty()) {
+                    throw new UserException("teacher_features: missing; " + name + " needs a teacher"
+                            + " (teacher_features, teacher_weight, teacher_bias)");
+                }
+                loadState(manager, root, objective);
+                return step(in, objective);
+            }
+        }
+    }
+
+    private static String objectiveName(JsonNode root) {
+        JsonNode node = root.get("loss");
+        if (node == null || !node.isTextual()) {
             throw new UserException("loss: missing (expected an objective name such as \"cam\")");
         }
-        String name = lossNode.asText();
-        objectives.provider(name);
-        try (NDManager manager = NDManager.newBaseManager()) {
+        return node.asText();
+    }
+
+    /**
+     * One step at {@link Progress#steadyState()}: the loss, the gradients of f, W and b, and the
+     * state after {@link Objective#afterStep} as {@code NAME_next}.
+     */
+    private static ObjectNode step(Inputs in, ObjectiveInstance objective) {
+        for (NDArray p : List.of(in.features(), in.weight(), in.bias())) {
+            p.setRequiresGradient(true);
+        }
+        ObjectNode result = JSON.createObjectNode();
+        StepOutputs out;
+        try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+            out = in.outputs();
+            NDArray total = objective.terms(out).total();
+            gc.backward(total);
+            result.put("loss", total.getFloat());
+        }
+        result.set("grad_features", TensorJson.write(in.features().getGradient()));
+        result.set("grad_weight", TensorJson.write(in.weight().getGradient()));
+        result.set("grad_bias", TensorJson.write(in.bias().getGradient()));
+        objective.afterStep(out);
+        for (Map.Entry<String, NDArray> e : objective.state().entrySet()) {
+            result.set(e.getKey() + "_next", TensorJson.write(e.getValue()));
+        }
+        return result;
+    }
+
+    /**
+     * The fixture's tensors, checked against each other.
+     *
+     * @param features f [N, C, H, W]
+     * @param weight W [K, C]
+     * @param bias b [K]
+     * @param labels y [N]
+     * @param teacher the teacher's outputs when the fixture has {@code teacher_features}
+     */
+    private record Inputs(NDArray features, NDArray weight, NDArray bias, NDArray labels,
+            Optional<TeacherOutputs> teacher) {
+
+        static Inputs read(NDManager manager, JsonNode root) {
             NDArray f = TensorJson.read(manager, root, "features", 4);
             NDArray w = TensorJson.read(manager, root, "weight", 2);
             NDArray b = TensorJson.read(manager, root, "bias", 1);
-            Shape fs = f.getShape();
-            long n = fs.get(0);
-            long c = fs.get(1);
+            long n = f.getShape().get(0);
+            long c = f.getShape().get(1);
             long k = w.getShape().get(0);
             requireEqual("weight.shape[1]", w.getShape().get(1), "features channels", c);
             requireEqual("bias.shape[0]", b.getShape().get(0), "weight rows", k);
-            NDArray labels = manager.create(labels(root, n, k));
-            Optional<TeacherOutputs> teacher = teacher(manager, root, n, k);
-            Objective objective = objectives.create(name, params(root), (int) k, (int) c, manager);
-            if (objective.needsTeacher() && teacher.isEmpty()) {
-                throw new UserException("teacher_features: missing; " + name + " needs a teacher"
-                        + " (teacher_features, teacher_weight, teacher_bias)");
-            }
-            loadState(manager, root, objective);
-            for (NDArray p : List.of(f, w, b)) {
-                p.setRequiresGradient(true);
-            }
-            ObjectNode result = JSON.createObjectNode();
-            StepOutputs out;
-            try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-                NDArray pooled = Network.globalAveragePool(f);
-                NDArray logits = pooled.getNDArrayInternal().linear(pooled, w, b).singletonOrThrow();
-                out = new StepOutputs(f, pooled, logits, w, b, labels, List.of(f), Progress.steadyState(), teacher);
-                LossTerms terms = objective.terms(out);
-                NDArray total = terms.total();
-                gc.backward(total);
-                result.put("loss", total.getFloat());
-            }
-            result.set("grad_features", TensorJson.write(f.getGradient()));
-            result.set("grad_weight", TensorJson.write(w.getGradient()));
-            result.set("grad_bias", TensorJson.write(b.getGradient()));
-            objective.afterStep(out);
-            for (Map.Entry<String, NDArray> e : objective.state().entrySet()) {
-                result.set(e.getKey() + "_next", TensorJson.write(e.getValue()));
-            }
-            return result;
+            NDArray labels = manager.create(readLabels(root, n, k));
+            return new Inputs(f, w, b, labels, readTeacher(manager, root, n, k));
+        }
+
+        int classes() {
+            return Math.toIntExact(weight.getShape().get(0));
+        }
+
+        int channels() {
+            return Math.toIntExact(features.getShape().get(1));
+        }
+
+        /** The step's outputs: z = GAP(f), s = z W^T + b, the feature map as the only stage. */
+        StepOutputs outputs() {
+            NDArray pooled = Network.globalAveragePool(features);
+            NDArray logits = pooled.getNDArrayInternal().linear(pooled, weight, bias).singletonOrThrow();
+            return StepOutputs.builder().setFeatures(features).setPooled(pooled).setLogits(logits)
+                    .setClassifier(weight, bias).setLabels(labels).setProgress(Progress.steadyState())
+                    .optStages(List.of(features)).optTeacher(teacher).build();
         }
     }
 
@@ -123,7 +166,7 @@ public final class LossCheck {
         }
     }
 
-    private static long[] labels(JsonNode root, long n, long k) {
+    private static long[] readLabels(JsonNode root, long n, long k) {
         JsonNode node = root.get("labels");
         if (node == null || !node.isArray()) {
             throw new UserException("labels: missing (expected an array of " + n + " class indices)");
@@ -161,7 +204,7 @@ public final class LossCheck {
         return params;
     }
 
-    private static Optional<TeacherOutputs> teacher(NDManager manager, JsonNode root, long n, long k) {
+    private static Optional<TeacherOutputs> readTeacher(NDManager manager, JsonNode root, long n, long k) {
         if (!root.has("teacher_features")) {
             return Optional.empty();
         }
@@ -178,7 +221,7 @@ public final class LossCheck {
         return Optional.of(new TeacherOutputs(ft, logits, wt, bt, List.of(ft)));
     }
 
-    private static void loadState(NDManager manager, JsonNode root, Objective objective) {
+    private static void loadState(NDManager manager, JsonNode root, ObjectiveInstance objective) {
         for (Map.Entry<String, NDArray> e : objective.state().entrySet()) {
             NDArray target = e.getValue();
             NDArray given = TensorJson.read(manager, root, e.getKey(), target.getShape().dimension());

@@ -12,7 +12,7 @@ import cambench.harness.engine.EngineSetup;
 import cambench.harness.model.ModelSpec;
 import cambench.harness.model.Models;
 import cambench.harness.model.Network;
-import cambench.api.Objective;
+import cambench.api.ObjectiveInstance;
 import cambench.api.Objectives;
 import cambench.harness.train.ProgressLine;
 import cambench.harness.train.Trainer;
@@ -102,7 +102,8 @@ final class TrainBenchCommand implements Callable<Integer> {
         Map<String, Object> out = new LinkedHashMap<>();
         try (NDManager manager = NDManager.newBaseManager(device);
                 Network net = Models.create(model, new ModelSpec(3, 32, classes, 0), 1, manager)) {
-            Objective obj = Objectives.builtIn().create(objective, Map.of(), classes,
+            Objectives builtIn = Objectives.builtIn();
+            ObjectiveInstance obj = builtIn.create(objective, builtIn.resolve(objective, Map.of()), classes,
                     net.backbone().featureChannels(), net.store().manager());
             Trainer trainer = benchTrainer(net, obj, recipe, trainBatches, testBatches);
             Loop loop = new Loop(trainBatches, recipe.lr());
@@ -162,7 +163,7 @@ final class TrainBenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static Trainer benchTrainer(Network net, Objective obj, Recipe recipe, BatchLoader train,
+    private static Trainer benchTrainer(Network net, ObjectiveInstance obj, Recipe recipe, BatchLoader train,
             BatchLoader test) {
         return new Trainer(net, obj, recipe, train, test, 1,
                 new ProgressLine(new PrintStream(OutputStream.nullOutputStream()), ""));
@@ -173,11 +174,12 @@ final class TrainBenchCommand implements Callable<Integer> {
      * seed, its own memory scope) trained with {@code ce}, blocks of {@link #PAIR_BLOCK} steps of each
      * alternating over the same batch stream, so that load changes hit both alike.
      */
-    private Map<String, Object> pairedWithCe(NDManager manager, Objective obj, Trainer trainer, Loop loop,
+    private Map<String, Object> pairedWithCe(NDManager manager, ObjectiveInstance obj, Trainer trainer, Loop loop,
             Recipe recipe, BatchLoader train, BatchLoader test) {
         try (Network twin = Models.create(model, new ModelSpec(3, 32, classes, 0), 1, manager)) {
-            Objective ce = Objectives.builtIn().create("ce", Map.of(), classes, twin.backbone().featureChannels(),
-                    twin.store().manager());
+            Objectives builtIn = Objectives.builtIn();
+            ObjectiveInstance ce = builtIn.create("ce", builtIn.resolve("ce", Map.of()), classes,
+                    twin.backbone().featureChannels(), twin.store().manager());
             Trainer ceTrainer = benchTrainer(twin, ce, recipe, train, test);
             loop.run(ceTrainer, warmup);
             long ceNanos = 0;

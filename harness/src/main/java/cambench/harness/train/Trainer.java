@@ -10,10 +10,11 @@ import cambench.harness.data.BatchLoader;
 import cambench.harness.model.Network;
 import cambench.harness.model.NetworkOutput;
 import cambench.api.LossTerms;
-import cambench.api.Objective;
+import cambench.api.ObjectiveInstance;
 import cambench.api.Progress;
 import cambench.api.StepOutputs;
 import cambench.api.TeacherOutputs;
+import cambench.api.UserException;
 import cambench.results.record.EpochMetrics;
 import cambench.results.record.Recipe;
 import cambench.results.store.RunStore;
@@ -32,14 +33,17 @@ import java.util.Optional;
  * The training loop: SGD over epochs with the recipe's schedule, any objective, per-epoch test
  * evaluation, an atomic checkpoint after every epoch and resume from it.
  *
- * <p>Each step runs in its own native-memory scope; only Java numbers leave it. Everything random
+ * <p>Each step runs in its own native-memory scope; only Java numbers leave it. Results of ops on
+ * long-lived arrays (parameters, the objective's own arrays) land in their owners' managers and are
+ * freed after every step, keeping parameters, buffers, optimizer state and objective state (see
+ * {@link cambench.api.Objective} for an objective's rules). Everything random
  * is derived from the seed and the epoch (data order, augmentation, PyTorch's generator for
  * dropout), so a resumed run continues exactly as an uninterrupted one, and the same seed and
  * thread count give identical numbers on CPU.
  */
 public final class Trainer {
     private final Network network;
-    private final Objective objective;
+    private final ObjectiveInstance objective;
     private final Recipe recipe;
     private final BatchLoader train;
     private final BatchLoader test;
@@ -53,24 +57,29 @@ public final class Trainer {
      * Prepares a run.
      *
      * @param network the network (its manager's device is used)
-     * @param objective the objective
+     * @param objective the objective, created for this network (not closed here)
      * @param recipe optimisation recipe
      * @param train shuffled, augmented training batches
      * @param test evaluation batches (index order, test transform)
      * @param seed run seed
      * @param progress where progress goes
      */
-    public Trainer(Network network, Objective objective, Recipe recipe, BatchLoader train, BatchLoader test,
-            long seed, ProgressLine progress) {
+    public Trainer(Network network, ObjectiveInstance objective, Recipe recipe, BatchLoader train,
+            BatchLoader test, long seed, ProgressLine progress) {
         this(network, objective, recipe, train, test, seed, progress, null);
     }
 
     /**
      * Prepares a distillation run: {@code teacher} (fixed, evaluation mode, no gradient) sees
      * every batch first and its outputs reach the objective as {@link StepOutputs#teacher()}.
+     * The objective is evaluated once on two blank images with the teacher attached, so that a
+     * teacher/student pair whose maps cannot be matched fails here, before any training.
+     *
+     * @throws UserException when a distiller gets no teacher, or teacher and student disagree on
+     *     the classes or their maps cannot be matched
      */
-    public Trainer(Network network, Objective objective, Recipe recipe, BatchLoader train, BatchLoader test,
-            long seed, ProgressLine progress, Network teacher) {
+    public Trainer(Network network, ObjectiveInstance objective, Recipe recipe, BatchLoader train,
+            BatchLoader test, long seed, ProgressLine progress, Network teacher) {
         this.teacher = teacher;
         this.network = network;
         this.objective = objective;
@@ -81,6 +90,31 @@ public final class Trainer {
         this.manager = network.store().manager();
         this.progress = progress;
         this.optimizer = Optimizer.of(recipe, network.store().parameters(), manager);
+        if (objective.kind().needsTeacher() && teacher == null) {
+            throw new UserException("objective '" + objective.name() + "' is a distiller and needs a teacher;"
+                    + " use it in a distillation table (a column with a teacher)");
+        }
+        if (teacher != null) {
+            preflight();
+        }
+    }
+
+    /** Runs the objective once on two blank images with the teacher attached (see the constructor). */
+    private void preflight() {
+        if (teacher.classes() != network.classes()) {
+            throw new UserException("teacher " + teacher.name() + " has " + teacher.classes() + " classes, student "
+                    + network.name() + " " + network.classes());
+        }
+        int[] shape = train.sampleShape();
+        try (NDManager m = manager.newSubManager();
+                GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
+            NDArray x = m.zeros(new Shape(2, shape[0], shape[1], shape[2]));
+            NDArray y = m.create(new long[] {0, 1});
+            objective.terms(outputs(network.forward(x, false), y, new Progress(0, 1, 1, List.of()),
+                    teacherOutputs(x))).total();
+        } finally {
+            releaseStrays();
+        }
     }
 
     /**
@@ -176,8 +210,7 @@ public final class Trainer {
         float[] logits;
         try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
             NetworkOutput o = network.forward(x, true);
-            out = new StepOutputs(o.features(), o.pooled(), o.logits(), network.head().camWeight(),
-                    network.head().bias(), y, o.stages(), progress, teacherOut);
+            out = outputs(o, y, progress, teacherOut);
             LossTerms lt = objective.terms(out);
             NDArray totalLoss = lt.total();
             gc.backward(totalLoss);
@@ -195,13 +228,25 @@ public final class Trainer {
         return new StepResult(loss, terms, logits);
     }
 
-    /** Frees results of ops called on long-lived arrays during a step (see {@link cambench.harness.model.ParameterStore#sweep}). */
+    /** The student's outputs of a step, as the objective sees them. */
+    private StepOutputs outputs(NetworkOutput o, NDArray labels, Progress progress,
+            Optional<TeacherOutputs> teacherOut) {
+        return StepOutputs.builder().setFeatures(o.features()).setPooled(o.pooled()).setLogits(o.logits())
+                .setClassifier(network.head().camWeight(), network.head().bias()).setLabels(labels)
+                .setProgress(progress).optStages(o.stages()).optTeacher(teacherOut).build();
+    }
+
+    /**
+     * Frees results of ops called on long-lived arrays during a step (see
+     * {@link cambench.harness.model.ParameterStore#sweep} and {@link ObjectiveInstance#releaseStrays()}).
+     */
     private void releaseStrays() {
-        java.util.List<NDArray> keep = new java.util.ArrayList<>(optimizer.state().values());
+        List<NDArray> keep = new ArrayList<>(optimizer.state().values());
         keep.addAll(objective.state().values());
         network.store().sweep(keep);
+        objective.releaseStrays();
         if (teacher != null) {
-            teacher.store().sweep(java.util.List.of());
+            teacher.store().sweep(List.of());
         }
     }
 

@@ -1,10 +1,6 @@
 package cambench.protocols.classify;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import cambench.harness.data.Augmentation;
 import cambench.harness.data.BatchLoader;
 import cambench.harness.data.ImageSet;
@@ -13,25 +9,20 @@ import cambench.harness.datasets.DataSplit;
 import cambench.harness.model.ModelSpec;
 import cambench.harness.model.Models;
 import cambench.harness.model.Network;
-import cambench.harness.model.NetworkOutput;
-import cambench.api.Objective;
-import cambench.api.Progress;
-import cambench.api.StepOutputs;
-import cambench.api.TeacherOutputs;
+import cambench.api.ObjectiveInstance;
+import cambench.api.Objectives;
+import cambench.api.Params;
 import cambench.harness.run.Environment;
 import cambench.harness.run.RunContext;
 import cambench.harness.train.ProgressLine;
 import cambench.harness.train.TrainResult;
 import cambench.harness.train.Trainer;
-import cambench.api.UserException;
 import cambench.results.plan.Cell;
 import cambench.results.record.RunRecord;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
@@ -68,18 +59,13 @@ public final class ClassificationRun {
                 .optAugmentation(Augmentation.parse(data.testAugment(), norm)).optShuffle(false).build();
         int[] shape = trainBatches.sampleShape();
         ModelSpec spec = new ModelSpec(shape[0], shape[1], train.classCount(), 0);
+        Objectives objectives = context.objectives();
+        Params params = objectives.resolved(cell.objective(), cell.params());
         try (NDManager manager = NDManager.newBaseManager(context.device());
-                Network net = Models.create(cell.model(), spec, cell.seed(), manager)) {
+                Network net = Models.create(cell.model(), spec, cell.seed(), manager);
+                ObjectiveInstance objective = objectives.create(cell.objective(), params, train.classCount(),
+                        net.backbone().featureChannels(), net.store().manager())) {
             Network teacherNet = teacher == null ? null : teacher.apply(manager, spec);
-            Objective objective = context.objectives().create(cell.objective(), cell.params(), train.classCount(),
-                    net.backbone().featureChannels(), net.store().manager());
-            if (objective.needsTeacher() && teacherNet == null) {
-                throw new UserException("objective '" + cell.objective() + "' is a distiller and needs a teacher;"
-                        + " use it in a distillation table (a column with a teacher)");
-            }
-            if (teacherNet != null) {
-                preflight(net, teacherNet, objective, spec);
-            }
             Trainer trainer = new Trainer(net, objective, cell.recipe(), trainBatches, testBatches, cell.seed(),
                     new ProgressLine(context.log(), context.title()), teacherNet);
             TrainResult result = trainer.run(context.store().checkpointPath(cell));
@@ -97,28 +83,6 @@ public final class ClassificationRun {
             return new RunRecord(RunRecord.FORMAT, cell.key(), cell, metrics, result.epochs(), dataInfo,
                     Environment.describe(context.threads(), context.device().toString()), started,
                     Instant.now().toString(), result.seconds(), result.resumedFromEpoch());
-        }
-    }
-
-    /**
-     * Evaluates the objective once on two blank images with the teacher attached, so that a
-     * teacher/student pair whose maps cannot be matched fails before any training.
-     */
-    private static void preflight(Network student, Network teacher, Objective objective, ModelSpec spec) {
-        if (teacher.classes() != student.classes()) {
-            throw new UserException("teacher " + teacher.name() + " has " + teacher.classes() + " classes, student "
-                    + student.name() + " " + student.classes());
-        }
-        try (NDManager m = student.store().manager().newSubManager();
-                GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-            NDArray x = m.zeros(new Shape(2, spec.inputChannels(), spec.inputSize(), spec.inputSize()));
-            NDArray y = m.create(new long[] {0, 1});
-            NetworkOutput t = teacher.forward(x, false);
-            NetworkOutput s = student.forward(x, false);
-            objective.terms(new StepOutputs(s.features(), s.pooled(), s.logits(), student.head().camWeight(),
-                    student.head().bias(), y, s.stages(), new Progress(0, 1, 1, List.of()),
-                    Optional.of(new TeacherOutputs(t.features(), t.logits(), teacher.head().camWeight(),
-                            teacher.head().bias(), t.stages())))).total();
         }
     }
 }

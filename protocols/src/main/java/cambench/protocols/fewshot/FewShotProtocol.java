@@ -20,7 +20,7 @@ import cambench.harness.model.LinearHead;
 import cambench.harness.model.ModelSpec;
 import cambench.harness.model.Models;
 import cambench.harness.model.Network;
-import cambench.api.Objective;
+import cambench.api.ObjectiveInstance;
 import cambench.harness.run.Environment;
 import cambench.harness.run.Protocol;
 import cambench.harness.run.RunContext;
@@ -106,7 +106,8 @@ public abstract class FewShotProtocol implements Protocol {
                 Network net = Models.create(cell.model(), spec, cell.seed(), manager, (store, channels) ->
                         head == FineTuneHead.COSINE ? new CosineHead(store, channels, classes)
                                 : new LinearHead(store, channels, classes))) {
-            Objective objective = context.objectives().create(cell.objective(), cell.params(), classes,
+            ObjectiveInstance objective = context.objectives().create(cell.objective(),
+                    context.objectives().resolved(cell.objective(), cell.params()), classes,
                     net.backbone().featureChannels(), net.store().manager());
             Trainer trainer = new Trainer(net, objective, cell.recipe(), trainBatches, baseCheck, cell.seed(),
                     new ProgressLine(context.log(), context.title()));

@@ -2,7 +2,6 @@ package cambench.results.plan;
 
 import cambench.api.ObjectiveProvider;
 import cambench.api.Objectives;
-import cambench.api.Params;
 import cambench.api.UserException;
 import cambench.results.plan.Plan;
 import cambench.results.plan.Preset;
@@ -77,8 +76,8 @@ public final class PlanBuilder {
         });
         Preset effective = new Preset(preset.name(), preset.description(), seeds == null ? preset.seeds() : seeds,
                 ids, preset.datasets(), preset.models(), preset.recipe(), params, preset.tableRecipes(), tableParams);
-        return Plan.of(effective, tables, (objective, overrides) ->
-                Params.resolve(objective, objectives.provider(objective).parameters(), overrides).asMap());
+        // the one place where a cell's parameters get their defaults; runs take them as resolved
+        return Plan.of(effective, tables, (objective, overrides) -> objectives.resolve(objective, overrides).asMap());
     }
 
     /**
