@@ -13,12 +13,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 
 /**
@@ -70,7 +67,7 @@ final class FewShotBenchCommand implements Callable<Integer> {
         };
         Device device = engine.start();
         int classes = Math.max(20, way);
-        FeatureCache cache = randomFeatures(classes, shot + query + 4, dim, 1);
+        FeatureCache cache = FeatureCache.syntheticClusters(classes, shot + query + 4, dim, 0.6, 1);
         Episode[] eps = new EpisodeSampler(cache.indicesByClass(), cache.classes(), way, shot, query, 1)
                 .episodes(episodes);
         BatchedFineTuner solver = new BatchedFineTuner(kind, FineTuneRecipe.CLOSER_LOOK, 1, 1000, engine.threads);
@@ -105,29 +102,5 @@ final class FewShotBenchCommand implements Callable<Integer> {
         }
         spec.commandLine().getOut().flush();
         return 0;
-    }
-
-    /** Noisy non-negative class clusters (ReLU-like features), deterministic. */
-    static FeatureCache randomFeatures(int classes, int perClass, int dim, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] f = new float[classes * perClass * dim];
-        int[] labels = new int[classes * perClass];
-        List<String> names = new ArrayList<>();
-        for (int c = 0; c < classes; c++) {
-            names.add("c" + c);
-            double[] mean = new double[dim];
-            for (int d = 0; d < dim; d++) {
-                mean[d] = r.nextDouble() * 0.6;
-            }
-            for (int i = 0; i < perClass; i++) {
-                int row = c * perClass + i;
-                labels[row] = c;
-                for (int d = 0; d < dim; d++) {
-                    double g = Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
-                    f[row * dim + d] = (float) Math.max(0, mean[d] + g);
-                }
-            }
-        }
-        return new FeatureCache(f, labels, dim, names);
     }
 }

@@ -2,6 +2,7 @@ package cambench.harness.cli;
 
 import cambench.harness.check.LossCheck;
 import cambench.harness.engine.EngineSetup;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -19,8 +20,8 @@ final class LossCheckCommand implements Callable<Integer> {
     @Mixin
     PluginOptions plugins;
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {

@@ -13,16 +13,16 @@ import cambench.results.plan.Plan;
 import cambench.results.plan.PlanFile;
 import cambench.results.plan.Cell;
 import cambench.results.store.RunStore;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.nio.file.Path;
+import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code cambench reproduce}: plan a preset's tables, run the missing cells, write the report. */
@@ -32,10 +32,8 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--preset", required = true, description = "smoke, quick, cpu or paper")
     String preset;
 
-    @Option(names = "--out", required = true, description = "run store folder (records, checkpoints, report)")
-    Path out;
-
-    @Option(names = "--tables", split = ",", description = "table numbers to keep, e.g. 3,4 (default: all of the preset)")
+    @Option(names = "--tables", split = ",",
+            description = "table numbers to keep, e.g. 3,4 (default: all of the preset)")
     List<String> tables = new ArrayList<>();
 
     @Option(names = "--seeds", description = "number of seeds (default: the preset's)")
@@ -44,12 +42,6 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--losses", split = ",", description = "extra objectives added as rows everywhere, e.g. +focal")
     List<String> losses = new ArrayList<>();
 
-    @Option(names = "--param", description = "objective parameter override, e.g. cam.alpha=2 (repeatable)")
-    Map<String, String> params = new LinkedHashMap<>();
-
-    @Option(names = "--data-root", description = "folder holding real data sets (cifar-10-batches-bin, ...)")
-    Path dataRoot;
-
     @Option(names = "--cell-index", description = "run only this cell of the plan (0-based; Slurm array index)")
     Integer cellIndex;
 
@@ -57,10 +49,16 @@ final class ReproduceCommand implements Callable<Integer> {
     boolean dryRun;
 
     @Mixin
+    RunOptions run;
+
+    @Mixin
     EngineOptions engine;
 
     @Mixin
     PluginOptions plugins;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
@@ -70,21 +68,25 @@ final class ReproduceCommand implements Callable<Integer> {
         for (String l : losses) {
             extra.add(l.startsWith("+") ? l.substring(1) : l);
         }
-        Plan plan = new PlanBuilder(new PlanResources(loader), objectives).build(preset, tables, seeds, extra, params);
+        Plan plan = new PlanBuilder(new PlanResources(loader), objectives).build(preset, tables, seeds, extra,
+                run.params);
         List<Cell> cells = plan.distinctCells();
         if (dryRun) {
+            PrintWriter stdout = spec.commandLine().getOut();
             for (int i = 0; i < cells.size(); i++) {
-                System.out.println(i + "\t" + cells.get(i).fileName());
+                stdout.println(i + "\t" + cells.get(i).fileName());
             }
+            stdout.flush();
             return 0;
         }
-        RunStore store = new RunStore(out);
+        RunStore store = new RunStore(run.out);
         PlanFile.write(store, plan);
         Device device = engine.start();
-        RunContext context = new RunContext(store, new DatasetCatalog(dataRoot), objectives, engine.threads, device,
-                System.err, "");
+        PrintStream log = ProgressStream.over(spec.commandLine().getErr());
+        RunContext context = new RunContext(store, new DatasetCatalog(run.dataRoot), objectives, engine.threads,
+                device, log, "");
         CellRunner runner = new CellRunner(new Protocols(loader), context);
-        System.err.println("cambench: preset " + plan.preset().name() + ", " + cells.size() + " cells, store " + out);
+        log.println("cambench: preset " + plan.preset().name() + ", " + cells.size() + " cells, store " + run.out);
         if (cellIndex != null) {
             if (cellIndex < 0 || cellIndex >= cells.size()) {
                 throw new UserException("--cell-index " + cellIndex + " is outside 0.." + (cells.size() - 1));
@@ -93,7 +95,7 @@ final class ReproduceCommand implements Callable<Integer> {
             return 0;
         }
         runner.runAll(cells);
-        ReportCommand.writeReport(store, plan);
+        new Reporter(spec).write(store, plan);
         if (!runner.failures().isEmpty()) {
             throw new UserException(runner.failures().size() + " cell(s) diverged and have no record (the report"
                     + " shows them as missing); first: " + runner.failures().get(0));

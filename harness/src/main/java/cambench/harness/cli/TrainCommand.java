@@ -9,12 +9,11 @@ import cambench.harness.run.RunContext;
 import cambench.results.plan.Cell;
 import cambench.results.record.Recipe;
 import cambench.results.store.RunStore;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -30,9 +29,6 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--objective", defaultValue = "ce", description = "objective (cambench list objectives)")
     String objective;
-
-    @Option(names = "--param", description = "objective parameter, e.g. alpha=2 (repeatable)")
-    Map<String, String> params = new LinkedHashMap<>();
 
     @Option(names = "--epochs", defaultValue = "5")
     int epochs;
@@ -61,11 +57,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1")
     long seed;
 
-    @Option(names = "--out", required = true, description = "run store folder")
-    Path out;
-
-    @Option(names = "--data-root", description = "folder holding real data sets")
-    Path dataRoot;
+    @Mixin
+    RunOptions run;
 
     @Mixin
     EngineOptions engine;
@@ -73,18 +66,23 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     PluginOptions plugins;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
         ClassLoader loader = plugins.loader();
         Objectives objectives = plugins.objectives(loader);
         Recipe recipe = new Recipe(epochs, batchSize, lr, momentum, nesterov, weightDecay, schedule, augment);
-        Map<String, String> resolved = Params.resolve(objective, objectives.provider(objective).parameters(), params)
-                .asMap();
+        Map<String, String> resolved = Params.resolve(objective, objectives.provider(objective).parameters(),
+                run.params).asMap();
         Cell cell = new Cell("classification", dataset, model, objective, resolved, recipe, seed);
-        RunContext context = new RunContext(new RunStore(out), new DatasetCatalog(dataRoot), objectives,
-                engine.threads, engine.start(), System.err, "");
+        RunStore store = new RunStore(run.out);
+        RunContext context = new RunContext(store, new DatasetCatalog(run.dataRoot), objectives, engine.threads,
+                engine.start(), ProgressStream.over(spec.commandLine().getErr()), "");
         new CellRunner(new Protocols(loader), context).runOne(cell, 0, 1);
-        System.out.println(new RunStore(out).recordPath(cell));
+        spec.commandLine().getOut().println(store.recordPath(cell));
+        spec.commandLine().getOut().flush();
         return 0;
     }
 }

@@ -75,13 +75,7 @@ public final class BatchLoader {
             order[i] = i;
         }
         if (shuffle) {
-            SplittableRandom r = new SplittableRandom(Seeds.mix(seed ^ SHUFFLE_DOMAIN, epoch, 0));
-            for (int i = n - 1; i > 0; i--) {
-                int j = r.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
+            Seeds.shuffle(order, new SplittableRandom(Seeds.mix(seed ^ SHUFFLE_DOMAIN, epoch, 0)));
         }
         return order;
     }

@@ -217,14 +217,7 @@ public final class GlyphSet {
         }
 
         private static int[] shuffle(int[] cps) {
-            SplittableRandom r = new SplittableRandom(CLASS_ORDER_SEED);
-            for (int i = cps.length - 1; i > 0; i--) {
-                int j = r.nextInt(i + 1);
-                int t = cps[i];
-                cps[i] = cps[j];
-                cps[j] = t;
-            }
-            return cps;
+            return Seeds.shuffle(cps, new SplittableRandom(CLASS_ORDER_SEED));
         }
 
         /** Renders sample {@code j} of class {@code cls}: [channels,S,S] uint8. */

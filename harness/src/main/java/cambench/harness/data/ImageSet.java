@@ -125,21 +125,27 @@ public final class ImageSet {
 
     /** Image indices of each class in ascending order, [classCount()][count of that class]. */
     public int[][] indicesByClass() {
-        int[] counts = classCounts();
-        int[][] out = new int[counts.length][];
-        for (int k = 0; k < counts.length; k++) {
+        return indicesByClass(labels, classes.size());
+    }
+
+    /**
+     * Groups positions by label: row k lists, ascending, the positions i with {@code labels[i] == k},
+     * for k in 0..classes-1 (a row is empty for a class without any).
+     */
+    public static int[][] indicesByClass(int[] labels, int classes) {
+        int[] counts = new int[classes];
+        for (int label : labels) {
+            counts[label]++;
+        }
+        int[][] out = new int[classes][];
+        for (int k = 0; k < classes; k++) {
             out[k] = new int[counts[k]];
         }
-        int[] fill = new int[counts.length];
+        int[] fill = new int[classes];
         for (int i = 0; i < labels.length; i++) {
             out[labels[i]][fill[labels[i]]++] = i;
         }
         return out;
-    }
-
-    /** The same images and labels under another name. */
-    public ImageSet withName(String newName) {
-        return new ImageSet(newName, classes, labels, channels, height, width, pixels);
     }
 
     /**

@@ -149,13 +149,7 @@ public final class DatasetCatalog {
         int channels = spec.integer("channels", 1, 1);
         int offset = spec.integer("offset", 0, 0);
         long seed = spec.integer("seed", 7, 0);
-        if (channels != 1 && channels != 3) {
-            throw new UserException("data set 'glyphs': channels must be 1 or 3, got " + channels);
-        }
-        if (offset + classes > GlyphSet.classCount()) {
-            throw new UserException("data set 'glyphs': offset + classes must be <= " + GlyphSet.classCount()
-                    + ", got " + (offset + classes));
-        }
+        checkGlyphs("glyphs", "offset + classes", offset + classes, channels);
         ImageSet all = GlyphSet.render(classes, train + test, size, channels, seed, offset);
         int per = train + test;
         int[] tr = new int[classes * train];
@@ -171,6 +165,22 @@ public final class DatasetCatalog {
         ImageSet trainSet = all.subset(tr);
         ImageSet testSet = all.subset(te);
         return new DataSplit(trainSet, testSet, "none", describe(spec, trainSet, testSet, "rendered DejaVu glyphs"));
+    }
+
+    /**
+     * Checks the glyph options of data set {@code dataset}: {@code channels} 1 or 3, and the last
+     * glyph class asked for ({@code count}, the sum that {@code countLabel} names) within the font.
+     *
+     * @throws UserException naming the data set and the option
+     */
+    static void checkGlyphs(String dataset, String countLabel, int count, int channels) {
+        if (channels != 1 && channels != 3) {
+            throw new UserException("data set '" + dataset + "': channels must be 1 or 3, got " + channels);
+        }
+        if (count > GlyphSet.classCount()) {
+            throw new UserException("data set '" + dataset + "': " + countLabel + " must be <= "
+                    + GlyphSet.classCount() + ", got " + count);
+        }
     }
 
     private static Map<String, String> describe(DatasetSpec spec, ImageSet train, ImageSet test, String source) {

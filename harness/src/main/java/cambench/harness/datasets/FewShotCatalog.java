@@ -118,77 +118,82 @@ public final class FewShotCatalog {
         int way = evalSpec.integer("way", 5, 2);
         int query = evalSpec.integer("query", 16, 1);
         int episodes = evalSpec.integer("episodes", 600, 1);
-        ImageSet[] s;
-        String source;
-        switch (spec.name()) {
-            case "fewshot-glyphs" -> {
-                spec.allowOnly(Set.of("base", "val", "novel", "per", "size", "channels", "seed"));
-                int base = spec.integer("base", 64, 2);
-                int val = spec.integer("val", 16, 0);
-                int novel = spec.integer("novel", 20, 2);
-                int per = spec.integer("per", 60, 2);
-                int size = spec.integer("size", 32, 8);
-                int channels = spec.integer("channels", 1, 1);
-                if (channels != 1 && channels != 3) {
-                    throw new UserException("data set 'fewshot-glyphs': channels must be 1 or 3, got " + channels);
-                }
-                if (base + val + novel > GlyphSet.classCount()) {
-                    throw new UserException("data set 'fewshot-glyphs': base + val + novel must be <= "
-                            + GlyphSet.classCount() + ", got " + (base + val + novel));
-                }
-                ImageSet all = GlyphSet.render(base + val + novel, per, size, channels, spec.integer("seed", 7, 0), 0);
-                s = new ImageSet[] {range(all, 0, base), range(all, base, base + val),
-                    range(all, base + val, base + val + novel)};
-                source = "rendered DejaVu glyphs";
-            }
-            case "mini-imagenet" -> {
-                spec.allowOnly(Set.of("size"));
-                int size = spec.integer("size", 224, 8);
-                Path dir = folder("mini-imagenet", "put the Ravi-Larochelle split (train.csv, val.csv, test.csv, "
-                        + "images/) in DATA_ROOT/mini-imagenet");
-                Path images = dir.resolve("images");
-                s = new ImageSet[] {ImageFolderReader.readCsv(dir.resolve("train.csv"), images, size, "mini-base"),
-                    ImageFolderReader.readCsv(dir.resolve("val.csv"), images, size, "mini-val"),
-                    ImageFolderReader.readCsv(dir.resolve("test.csv"), images, size, "mini-novel")};
-                source = dir.toString();
-            }
-            case "cub" -> {
-                spec.allowOnly(Set.of("size", "split"));
-                Path dir = folder("CUB_200_2011", "extract CUB_200_2011.tgz under --data-root");
-                ImageSet all = CubReader.read(dir, "all", spec.integer("size", 224, 8));
-                String split = spec.options().get("split");
-                if (split == null) {
-                    s = new ImageSet[] {modClasses(all, 2, 0), modClasses(all, 4, 1), modClasses(all, 4, 3)};
-                    source = dir.toString();
-                } else {
-                    Path splitDir = dataRoot.resolve(split);
-                    s = CloserLookSplit.split(all, splitDir);
-                    source = dir + " split " + splitDir;
-                }
-            }
+        Sets s = switch (spec.name()) {
+            case "fewshot-glyphs" -> glyphs(spec);
+            case "mini-imagenet" -> miniImagenet(spec);
+            case "cub" -> cub(spec);
             default -> {
                 if (!asTarget) {
                     throw new UserException("unknown few-shot data set '" + spec.name()
                             + "'; known: fewshot-glyphs, mini-imagenet, cub, cross:SOURCE->TARGET");
                 }
-                String plain = spec.name() + (own.isEmpty() ? "" : ":" + String.join(",",
-                        own.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
-                DataSplit split = classification.load(plain);
-                ImageSet test = split.test();
-                s = new ImageSet[] {split.train(), test.filterClasses(Set.of()), test};
-                source = split.description().getOrDefault("source", plain);
+                yield classificationTarget(spec);
             }
-        }
+        };
         Map<String, String> d = new LinkedHashMap<>();
         d.put("spec", full.name() + (full.options().isEmpty() ? "" : ":" + full.options()));
-        d.put("source", source);
-        d.put("base_classes", Integer.toString(s[0].classCount()));
-        d.put("base_images", Integer.toString(s[0].count()));
-        d.put("val_classes", Integer.toString(s[1].classCount()));
-        d.put("novel_classes", Integer.toString(s[2].classCount()));
-        d.put("novel_images", Integer.toString(s[2].count()));
-        d.put("image_shape", shape(s[2]));
-        return new FewShotSplit(s[0], s[1], s[2], "none", way, query, episodes, d);
+        d.put("source", s.source());
+        d.put("base_classes", Integer.toString(s.base().classCount()));
+        d.put("base_images", Integer.toString(s.base().count()));
+        d.put("val_classes", Integer.toString(s.val().classCount()));
+        d.put("novel_classes", Integer.toString(s.novel().classCount()));
+        d.put("novel_images", Integer.toString(s.novel().count()));
+        d.put("image_shape", shape(s.novel()));
+        return new FewShotSplit(s.base(), s.val(), s.novel(), "none", way, query, episodes, d);
+    }
+
+    /** The three class splits of one source and where they came from. */
+    private record Sets(ImageSet base, ImageSet val, ImageSet novel, String source) {
+        Sets(ImageSet[] splits, String source) {
+            this(splits[0], splits[1], splits[2], source);
+        }
+    }
+
+    private static Sets glyphs(DatasetSpec spec) {
+        spec.allowOnly(Set.of("base", "val", "novel", "per", "size", "channels", "seed"));
+        int base = spec.integer("base", 64, 2);
+        int val = spec.integer("val", 16, 0);
+        int novel = spec.integer("novel", 20, 2);
+        int per = spec.integer("per", 60, 2);
+        int size = spec.integer("size", 32, 8);
+        int channels = spec.integer("channels", 1, 1);
+        DatasetCatalog.checkGlyphs("fewshot-glyphs", "base + val + novel", base + val + novel, channels);
+        ImageSet all = GlyphSet.render(base + val + novel, per, size, channels, spec.integer("seed", 7, 0), 0);
+        return new Sets(range(all, 0, base), range(all, base, base + val), range(all, base + val, base + val + novel),
+                "rendered DejaVu glyphs");
+    }
+
+    private Sets miniImagenet(DatasetSpec spec) {
+        spec.allowOnly(Set.of("size"));
+        int size = spec.integer("size", 224, 8);
+        Path dir = folder("mini-imagenet", "put the Ravi-Larochelle split (train.csv, val.csv, test.csv, "
+                + "images/) in DATA_ROOT/mini-imagenet");
+        Path images = dir.resolve("images");
+        return new Sets(ImageFolderReader.readCsv(dir.resolve("train.csv"), images, size, "mini-base"),
+                ImageFolderReader.readCsv(dir.resolve("val.csv"), images, size, "mini-val"),
+                ImageFolderReader.readCsv(dir.resolve("test.csv"), images, size, "mini-novel"), dir.toString());
+    }
+
+    private Sets cub(DatasetSpec spec) {
+        spec.allowOnly(Set.of("size", "split"));
+        Path dir = folder("CUB_200_2011", "extract CUB_200_2011.tgz under --data-root");
+        ImageSet all = CubReader.read(dir, "all", spec.integer("size", 224, 8));
+        String split = spec.options().get("split");
+        if (split == null) {
+            return new Sets(modClasses(all, 2, 0), modClasses(all, 4, 1), modClasses(all, 4, 3), dir.toString());
+        }
+        Path splitDir = dataRoot.resolve(split);
+        return new Sets(CloserLookSplit.split(all, splitDir), dir + " split " + splitDir);
+    }
+
+    /** A classification spec as a cross-domain target: no base or val classes, its test set novel. */
+    private Sets classificationTarget(DatasetSpec spec) {
+        String plain = spec.name() + (spec.options().isEmpty() ? "" : ":" + String.join(",",
+                spec.options().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
+        DataSplit split = classification.load(plain);
+        ImageSet test = split.test();
+        return new Sets(split.train(), test.filterClasses(Set.of()), test,
+                split.description().getOrDefault("source", plain));
     }
 
     private Path folder(String name, String hint) {

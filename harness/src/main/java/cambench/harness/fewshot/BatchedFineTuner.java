@@ -81,6 +81,24 @@ public final class BatchedFineTuner {
     }
 
     private double[] solveChunk(FeatureCache cache, Episode[] eps, NDManager m) {
+        Inputs in = gather(cache, eps);
+        Products products = products(in, cache.dim(), m);
+        int[][][] orders = new int[eps.length][][];
+        for (int i = 0; i < eps.length; i++) {
+            orders[i] = start.supportOrders(eps[i].index(), recipe.epochs(), in.way * in.shot);
+        }
+        return train(in, products, orders);
+    }
+
+    /**
+     * The support and query features of a chunk, flat [E, n, D] and [E, nq, D], and the initial
+     * heads, W0 flat [E, way, D] and b0 [E, way].
+     */
+    private record Inputs(int episodes, int way, int shot, int qpc, float[] support, float[] query, double[] w0,
+            double[] bias0) {
+    }
+
+    private Inputs gather(FeatureCache cache, Episode[] eps) {
         int e = eps.length;
         int way = eps[0].way();
         int shot = eps[0].shot();
@@ -88,9 +106,6 @@ public final class BatchedFineTuner {
         int n = way * shot;
         int nq = way * qpc;
         int dim = cache.dim();
-        boolean cosine = head == FineTuneHead.COSINE;
-        double scale = FineTuneHead.cosineScale(way);
-
         float[] sup = new float[e * n * dim];
         float[] qry = new float[e * nq * dim];
         double[] w0 = new double[e * way * dim];
@@ -105,39 +120,39 @@ public final class BatchedFineTuner {
             System.arraycopy(init[0], 0, w0, i * way * dim, way * dim);
             System.arraycopy(init[1], 0, bias0, i * way, way);
         }
-        NDArray gram;
-        NDArray p0;
-        NDArray kq;
-        NDArray p0q;
-        NDArray n0;
+        return new Inputs(e, way, shot, qpc, sup, qry, w0, bias0);
+    }
+
+    /**
+     * The inner products the span solver needs, flat in float64: gram {@code S S^T} [E, n, n],
+     * p0 {@code W0 S^T} [E, way, n], kq {@code S Q^T} [E, n, nq], p0q {@code W0 Q^T} [E, way, nq],
+     * n0 {@code |W0_k|^2} [E, way]. S and Q are L2-normalised rows for the cosine head.
+     */
+    private record Products(double[] gram, double[] p0, double[] kq, double[] p0q, double[] n0) {
+    }
+
+    private Products products(Inputs in, int dim, NDManager m) {
+        int n = in.way * in.shot;
+        int nq = in.way * in.qpc;
         try (NDManager pre = m.newSubManager()) {
-            NDArray s = pre.create(sup, new Shape(e, n, dim)).toType(DataType.FLOAT64, false);
-            NDArray q = pre.create(qry, new Shape(e, nq, dim)).toType(DataType.FLOAT64, false);
-            if (cosine) {
+            NDArray s = pre.create(in.support, new Shape(in.episodes, n, dim)).toType(DataType.FLOAT64, false);
+            NDArray q = pre.create(in.query, new Shape(in.episodes, nq, dim)).toType(DataType.FLOAT64, false);
+            if (head == FineTuneHead.COSINE) {
                 s = s.div(s.mul(s).sum(new int[] {2}, true).sqrt().add(FineTuneHead.FEATURE_EPS));
                 q = q.div(q.mul(q).sum(new int[] {2}, true).sqrt().add(FineTuneHead.FEATURE_EPS));
             }
-            NDArray w = pre.create(w0, new Shape(e, way, dim));
+            NDArray w = pre.create(in.w0, new Shape(in.episodes, in.way, dim));
             NDArray st = s.transpose(0, 2, 1);
             NDArray qt = q.transpose(0, 2, 1);
-            gram = s.matMul(st);
-            p0 = w.matMul(st);
-            kq = s.matMul(qt);
-            p0q = w.matMul(qt);
-            n0 = w.mul(w).sum(new int[] {2});
-            for (NDArray keep : new NDArray[] {gram, p0, kq, p0q, n0}) {
-                keep.attach(m);
-            }
+            return new Products(s.matMul(st).toDoubleArray(), w.matMul(st).toDoubleArray(),
+                    s.matMul(qt).toDoubleArray(), w.matMul(qt).toDoubleArray(),
+                    w.mul(w).sum(new int[] {2}).toDoubleArray());
         }
-        double[] g = gram.toDoubleArray();
-        double[] pp = p0.toDoubleArray();
-        double[] kqa = kq.toDoubleArray();
-        double[] pq = p0q.toDoubleArray();
-        double[] nn = n0.toDoubleArray();
-        int[][][] orders = new int[e][][];
-        for (int i = 0; i < e; i++) {
-            orders[i] = start.supportOrders(eps[i].index(), recipe.epochs(), n);
-        }
+    }
+
+    /** Trains every episode's head on {@code threads} contiguous episode ranges; returns query accuracies (%). */
+    private double[] train(Inputs in, Products products, int[][][] orders) {
+        int e = in.episodes;
         double[] acc = new double[e];
         int slices = Math.min(threads, e);
         Thread[] workers = new Thread[slices];
@@ -145,7 +160,7 @@ public final class BatchedFineTuner {
         for (int sl = 0; sl < slices; sl++) {
             int lo = (int) ((long) e * sl / slices);
             int hi = (int) ((long) e * (sl + 1) / slices);
-            Slice slice = new Slice(lo, hi, way, shot, qpc, cosine, scale, g, pp, kqa, pq, nn, bias0, orders);
+            Slice slice = new Slice(lo, hi, in, products, orders);
             workers[sl] = new Thread(() -> slice.run(acc), "fewshot-solver-" + sl);
             workers[sl].setUncaughtExceptionHandler((t, ex) -> failure[0] = ex);
             workers[sl].start();
@@ -163,6 +178,7 @@ public final class BatchedFineTuner {
         }
         return acc;
     }
+
     /**
      * A contiguous range of episodes trained in lockstep: every optimiser step updates all of
      * them, on flat arrays [episodes, way, n] (coefficients) and [episodes, way] (a, bias or g).
@@ -189,21 +205,20 @@ public final class BatchedFineTuner {
         private final double[] bufCoef;
         private final double[] bufB;
 
-        Slice(int lo, int hi, int way, int shot, int qpc, boolean cosine, double scale, double[] gram, double[] p0,
-                double[] kq, double[] p0q, double[] n0, double[] bias0, int[][][] orders) {
+        Slice(int lo, int hi, Inputs in, Products products, int[][][] orders) {
             this.lo = lo;
             this.count = hi - lo;
-            this.way = way;
-            this.shot = shot;
-            this.qpc = qpc;
+            this.way = in.way;
+            this.shot = in.shot;
+            this.qpc = in.qpc;
             this.n = way * shot;
-            this.cosine = cosine;
-            this.scale = scale;
-            this.gram = gram;
-            this.p0 = p0;
-            this.kq = kq;
-            this.p0q = p0q;
-            this.n0 = n0;
+            this.cosine = head == FineTuneHead.COSINE;
+            this.scale = FineTuneHead.cosineScale(way);
+            this.gram = products.gram;
+            this.p0 = products.p0;
+            this.kq = products.kq;
+            this.p0q = products.p0q;
+            this.n0 = products.n0;
             this.orders = orders;
             this.a = new double[count * way];
             this.coef = new double[count * way * n];
@@ -215,7 +230,7 @@ public final class BatchedFineTuner {
             for (int i = 0; i < count; i++) {
                 for (int k = 0; k < way; k++) {
                     int ek = (lo + i) * way + k;
-                    b[i * way + k] = cosine ? Math.sqrt(n0[ek]) : bias0[ek];
+                    b[i * way + k] = cosine ? Math.sqrt(n0[ek]) : in.bias0[ek];
                 }
             }
         }

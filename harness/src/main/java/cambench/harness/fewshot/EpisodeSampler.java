@@ -1,6 +1,7 @@
 package cambench.harness.fewshot;
 
 import cambench.api.UserException;
+import cambench.harness.data.Seeds;
 
 import java.util.List;
 import java.util.SplittableRandom;
@@ -78,7 +79,7 @@ public final class EpisodeSampler {
 
     /** Episode {@code index}, a pure function of (seed, index). */
     public Episode episode(int index) {
-        SplittableRandom r = new SplittableRandom(FewShotSeeds.mix(seed, index, DOMAIN));
+        SplittableRandom r = new SplittableRandom(Seeds.mix(seed, index, DOMAIN));
         int[] classes = firstOfShuffle(identity(imagesByClass.length), way, r);
         int[] support = new int[way * shot];
         int[] queries = new int[way * query];

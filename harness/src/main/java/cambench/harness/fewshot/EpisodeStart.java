@@ -1,5 +1,7 @@
 package cambench.harness.fewshot;
 
+import cambench.harness.data.Seeds;
+
 import java.util.SplittableRandom;
 
 /**
@@ -24,7 +26,7 @@ public final class EpisodeStart {
 
     /** The initial weight [way * dim] row-major, then the bias [way], for episode {@code index}. */
     public double[][] initialHead(int index, int way, int dim) {
-        SplittableRandom r = new SplittableRandom(FewShotSeeds.mix(seed, index, INIT_DOMAIN));
+        SplittableRandom r = new SplittableRandom(Seeds.mix(seed, index, INIT_DOMAIN));
         double bound = 1.0 / Math.sqrt(dim);
         double[] w = new double[way * dim];
         for (int i = 0; i < w.length; i++) {
@@ -42,19 +44,14 @@ public final class EpisodeStart {
      * each row a uniform permutation of {@code 0..supportSize-1}.
      */
     public int[][] supportOrders(int index, int epochs, int supportSize) {
-        SplittableRandom r = new SplittableRandom(FewShotSeeds.mix(seed, index, ORDER_DOMAIN));
+        SplittableRandom r = new SplittableRandom(Seeds.mix(seed, index, ORDER_DOMAIN));
         int[][] out = new int[epochs][supportSize];
         for (int t = 0; t < epochs; t++) {
             int[] p = out[t];
             for (int i = 0; i < supportSize; i++) {
                 p[i] = i;
             }
-            for (int i = supportSize - 1; i > 0; i--) {
-                int j = r.nextInt(i + 1);
-                int tmp = p[i];
-                p[i] = p[j];
-                p[j] = tmp;
-            }
+            Seeds.shuffle(p, r);
         }
         return out;
     }

@@ -1,6 +1,7 @@
 package cambench.harness.fewshot;
 
 import cambench.api.UserException;
+import cambench.harness.data.ImageSet;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -11,7 +12,9 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * The frozen backbone's features of every image of a split, extracted once and shared by every
@@ -45,6 +48,35 @@ public final class FeatureCache {
         this.classes = List.copyOf(classes);
     }
 
+    /**
+     * Synthetic ReLU-like features, deterministic in {@code seed}: class c has a mean vector
+     * uniform in [0, spread)^D, and each of its {@code perClass} rows is max(0, mean + N(0, 1)) per
+     * dimension; classes c0, c1, ... in order, rows of a class contiguous. Used to test and
+     * benchmark the solver without a backbone.
+     */
+    public static FeatureCache syntheticClusters(int classes, int perClass, int dim, double spread, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] f = new float[classes * perClass * dim];
+        int[] labels = new int[classes * perClass];
+        List<String> names = new ArrayList<>();
+        for (int c = 0; c < classes; c++) {
+            names.add("c" + c);
+            double[] mean = new double[dim];
+            for (int d = 0; d < dim; d++) {
+                mean[d] = r.nextDouble() * spread;
+            }
+            for (int i = 0; i < perClass; i++) {
+                int row = c * perClass + i;
+                labels[row] = c;
+                for (int d = 0; d < dim; d++) {
+                    double g = Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+                    f[row * dim + d] = (float) Math.max(0, mean[d] + g);
+                }
+            }
+        }
+        return new FeatureCache(f, labels, dim, names);
+    }
+
     /** Feature dimension D. */
     public int dim() {
         return dim;
@@ -62,19 +94,7 @@ public final class FeatureCache {
 
     /** Image indices of each class in ascending order, [classes][count of that class]. */
     public int[][] indicesByClass() {
-        int[] counts = new int[classes.size()];
-        for (int l : labels) {
-            counts[l]++;
-        }
-        int[][] out = new int[counts.length][];
-        for (int c = 0; c < counts.length; c++) {
-            out[c] = new int[counts[c]];
-        }
-        int[] fill = new int[counts.length];
-        for (int i = 0; i < labels.length; i++) {
-            out[labels[i]][fill[labels[i]]++] = i;
-        }
-        return out;
+        return ImageSet.indicesByClass(labels, classes.size());
     }
 
     /** Copies the rows {@code indices} into {@code out} at {@code offset} (floats). */

@@ -30,9 +30,4 @@ public record FineTuneRecipe(int epochs, int batchSize, double lr, double moment
                     + momentum + "/" + dampening + "/" + weightDecay);
         }
     }
-
-    /** Optimiser steps per epoch for {@code supportSize} images. */
-    public int stepsPerEpoch(int supportSize) {
-        return (supportSize + batchSize - 1) / batchSize;
-    }
 }

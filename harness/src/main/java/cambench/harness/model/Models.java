@@ -61,12 +61,15 @@ public final class Models {
 
     /**
      * Builds a network with a head of the caller's choice (e.g. the cosine head of Baseline++).
+     * The first call of a process checks the engine's convolution kernels ({@link KernelCheck}).
      *
      * @param head (store, feature channels) to the head, registering its parameters in the store
+     * @throws UserException for an unknown name, or when the convolution kernels are wrong here
      */
     public static Network create(String name, ModelSpec spec, long seed, NDManager parent,
             java.util.function.BiFunction<ParameterStore, Integer, ClassifierHead> head) {
         BackboneFactory factory = factory(name);
+        KernelCheck.verify(parent);
         ParameterStore store = new ParameterStore(parent.newSubManager(), seed);
         Backbone backbone = factory.create(store, spec);
         return new Network(name, store, backbone, head.apply(store, backbone.featureChannels()), spec.classes());

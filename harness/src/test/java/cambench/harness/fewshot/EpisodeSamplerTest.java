@@ -68,6 +68,26 @@ class EpisodeSamplerTest {
         }
     }
 
+    /** Values printed by the code before the seed helpers were merged: episodes must stay bit-identical. */
+    @Test
+    void episode_seed11Index37_isPinned() {
+        Episode e = sampler(5, 1, 2, 11).episode(37);
+        assertArrayEquals(new int[] {3, 10, 9, 8, 5}, e.classes());
+        assertArrayEquals(new int[] {94, 254, 242, 220, 128}, e.support());
+        assertArrayEquals(new int[] {89, 82, 251, 260, 232, 225, 215, 204, 149, 134}, e.query());
+    }
+
+    @Test
+    void episodeStart_seed5Index3_isPinned() {
+        EpisodeStart start = new EpisodeStart(5);
+        double[][] head = start.initialHead(3, 2, 4);
+        assertArrayEquals(new double[] {-0.18060051689014167, -0.45984979837090756, 0.4214083554384931,
+            0.006739010610797069, 0.45317860992219505, 0.16673829921199157, 0.10365793206532337,
+            0.05489445673443383}, head[0], 0.0);
+        assertArrayEquals(new double[] {0.4878810460902121, 0.4880419936903545}, head[1], 0.0);
+        assertArrayEquals(new int[][] {{3, 0, 4, 1, 2}, {4, 0, 2, 3, 1}}, start.supportOrders(3, 2, 5));
+    }
+
     @Test
     void episode_sameSeedAndIndex_isIdenticalWhateverWasSampledBefore() {
         Episode direct = sampler(5, 1, 16, 11).episode(37);

@@ -9,10 +9,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.SplittableRandom;
-
 /**
  * The batched solver against a direct per-episode implementation (plain Java, float64, the
  * head's own parameters, no span trick) on the same episodes, initial heads and orders.
@@ -26,36 +22,9 @@ class FewShotSolverTest {
         EngineSetup.start(2);
     }
 
-    /** Noisy class clusters: accuracies well between chance and 100%. */
-    static FeatureCache randomFeatures(int classes, int perClass, int dim, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] f = new float[classes * perClass * dim];
-        int[] labels = new int[classes * perClass];
-        List<String> names = new ArrayList<>();
-        for (int c = 0; c < classes; c++) {
-            names.add("c" + c);
-            double[] mean = new double[dim];
-            for (int d = 0; d < dim; d++) {
-                mean[d] = r.nextDouble() * 1.2;
-            }
-            for (int i = 0; i < perClass; i++) {
-                int row = c * perClass + i;
-                labels[row] = c;
-                for (int d = 0; d < dim; d++) {
-                    f[row * dim + d] = (float) Math.max(0, mean[d] + gaussian(r)); // ReLU features
-                }
-            }
-        }
-        return new FeatureCache(f, labels, dim, names);
-    }
-
-    private static double gaussian(SplittableRandom r) {
-        return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
-    }
-
     @Test
     void solve_linearAndCosine_1and5shot_matchPerEpisodeReference() {
-        FeatureCache cache = randomFeatures(10, 30, DIM, 21);
+        FeatureCache cache = FeatureCache.syntheticClusters(10, 30, DIM, 1.2, 21); // accuracies between chance and 100%
         try (NDManager m = NDManager.newBaseManager()) {
             for (FineTuneHead head : FineTuneHead.values()) {
                 for (int shot : new int[] {1, 5}) {

@@ -100,8 +100,6 @@ public abstract class FewShotProtocol implements Protocol {
         int[] shape = trainBatches.sampleShape();
         int classes = base.classCount();
         ModelSpec spec = new ModelSpec(shape[0], shape[1], classes, 0);
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        Map<String, List<Double>> samples = new LinkedHashMap<>();
         try (NDManager manager = NDManager.newBaseManager(context.device());
                 Network net = Models.create(cell.model(), spec, cell.seed(), manager, (store, channels) ->
                         head == FineTuneHead.COSINE ? new CosineHead(store, channels, classes)
@@ -114,46 +112,64 @@ public abstract class FewShotProtocol implements Protocol {
             TrainResult result = trainer.run(context.store().checkpointPath(cell));
             long t0 = System.nanoTime();
             FeatureCache features = extract(net, data.novel(), testAug, manager);
-            BatchedFineTuner solver = new BatchedFineTuner(head, FineTuneRecipe.CLOSER_LOOK, cell.seed(), 1000,
-                    context.threads());
-            for (int shot : SHOTS) {
-                Episode[] episodes = new EpisodeSampler(features.indicesByClass(), features.classes(), data.way(), shot,
-                        data.query(), cell.seed()).episodes(data.episodes());
-                double[] acc = solver.solve(features, episodes, manager);
-                Summary s = Summary.normal95(acc);
-                metrics.put("acc_" + shot + "shot", s.mean());
-                metrics.put("acc_" + shot + "shot_ci95", s.halfWidth());
-                List<Double> list = new ArrayList<>(acc.length);
-                for (double a : acc) {
-                    list.add(a);
-                }
-                samples.put("acc_" + shot + "shot", list);
-                context.log().printf(Locale.ROOT, "%s | %d-way %d-shot: %.2f%% +- %.2f (%d episodes)%n",
-                        context.title(), data.way(), shot, s.mean(), s.halfWidth(), acc.length);
-            }
+            Map<String, Double> metrics = new LinkedHashMap<>();
+            Map<String, List<Double>> samples = new LinkedHashMap<>();
+            testShots(cell, context, data, features, manager, metrics, samples);
             double testSeconds = (System.nanoTime() - t0) / 1e9;
             metrics.put("base_top1_error", result.top1Error());
             metrics.put("parameters", (double) net.store().parameterCount());
             metrics.put("fewshot_seconds", testSeconds);
-            Map<String, String> dataInfo = new LinkedHashMap<>(data.description());
-            dataInfo.put("normalization", norm.toString());
-            dataInfo.put("test_augment", data.testAugment());
-            dataInfo.put("method", head.method());
-            dataInfo.put("episodes", Integer.toString(data.episodes()));
-            dataInfo.put("way", Integer.toString(data.way()));
-            dataInfo.put("query", Integer.toString(data.query()));
-            FineTuneRecipe ft = FineTuneRecipe.CLOSER_LOOK;
-            dataInfo.put("finetune", String.format(Locale.ROOT,
-                    "epochs=%d,batch=%d,sgd lr=%s momentum=%s dampening=%s weight_decay=%s", ft.epochs(),
-                    ft.batchSize(), ft.lr(), ft.momentum(), ft.dampening(), ft.weightDecay()));
-            if (head == FineTuneHead.COSINE) {
-                dataInfo.put("cosine_scale_train", Double.toString(FineTuneHead.cosineScale(classes)));
-                dataInfo.put("cosine_scale_test", Double.toString(FineTuneHead.cosineScale(data.way())));
-            }
-            return new RunRecord(RunRecord.FORMAT, cell.key(), cell, metrics, result.epochs(), dataInfo,
-                    Environment.describe(context.threads(), context.device().toString()), started,
-                    Instant.now().toString(), result.seconds() + testSeconds, result.resumedFromEpoch(), samples);
+            return new RunRecord(RunRecord.FORMAT, cell.key(), cell, metrics, result.epochs(),
+                    dataInfo(data, norm, classes), Environment.describe(context.threads(), context.device().toString()),
+                    started, Instant.now().toString(), result.seconds() + testSeconds, result.resumedFromEpoch(),
+                    samples);
         }
+    }
+
+    /**
+     * Fine-tunes a head per episode for each shot count of {@link #SHOTS} and puts the mean query
+     * accuracy (%), its 95% half-width and the per-episode accuracies into {@code metrics} and
+     * {@code samples}.
+     */
+    private void testShots(Cell cell, RunContext context, FewShotCatalog.FewShotSplit data, FeatureCache features,
+            NDManager manager, Map<String, Double> metrics, Map<String, List<Double>> samples) {
+        BatchedFineTuner solver = new BatchedFineTuner(head, FineTuneRecipe.CLOSER_LOOK, cell.seed(), 1000,
+                context.threads());
+        for (int shot : SHOTS) {
+            Episode[] episodes = new EpisodeSampler(features.indicesByClass(), features.classes(), data.way(), shot,
+                    data.query(), cell.seed()).episodes(data.episodes());
+            double[] acc = solver.solve(features, episodes, manager);
+            Summary s = Summary.normal95(acc);
+            metrics.put("acc_" + shot + "shot", s.mean());
+            metrics.put("acc_" + shot + "shot_ci95", s.halfWidth());
+            List<Double> list = new ArrayList<>(acc.length);
+            for (double a : acc) {
+                list.add(a);
+            }
+            samples.put("acc_" + shot + "shot", list);
+            context.log().printf(Locale.ROOT, "%s | %d-way %d-shot: %.2f%% +- %.2f (%d episodes)%n",
+                    context.title(), data.way(), shot, s.mean(), s.halfWidth(), acc.length);
+        }
+    }
+
+    /** The record's data description: the split, normalisation, episode settings and fine-tuning recipe. */
+    private Map<String, String> dataInfo(FewShotCatalog.FewShotSplit data, Normalization norm, int classes) {
+        Map<String, String> dataInfo = new LinkedHashMap<>(data.description());
+        dataInfo.put("normalization", norm.toString());
+        dataInfo.put("test_augment", data.testAugment());
+        dataInfo.put("method", head.method());
+        dataInfo.put("episodes", Integer.toString(data.episodes()));
+        dataInfo.put("way", Integer.toString(data.way()));
+        dataInfo.put("query", Integer.toString(data.query()));
+        FineTuneRecipe ft = FineTuneRecipe.CLOSER_LOOK;
+        dataInfo.put("finetune", String.format(Locale.ROOT,
+                "epochs=%d,batch=%d,sgd lr=%s momentum=%s dampening=%s weight_decay=%s", ft.epochs(),
+                ft.batchSize(), ft.lr(), ft.momentum(), ft.dampening(), ft.weightDecay()));
+        if (head == FineTuneHead.COSINE) {
+            dataInfo.put("cosine_scale_train", Double.toString(FineTuneHead.cosineScale(classes)));
+            dataInfo.put("cosine_scale_test", Double.toString(FineTuneHead.cosineScale(data.way())));
+        }
+        return dataInfo;
     }
 
     /** Pooled features [N, D] of every image of {@code set} (eval mode, test transform). */

@@ -1,0 +1,44 @@
+package cambench.harness.cli;
+
+import cambench.results.plan.Plan;
+import cambench.results.report.ReportWriter;
+import cambench.results.store.RunStore;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Writes a run store's report ({@code OUT/report/}) and prints the files written on the command's
+ * standard output, one a line, or a note on its standard error when there are no records yet.
+ */
+final class Reporter {
+    private final PrintWriter out;
+    private final PrintWriter err;
+
+    /** A reporter printing through {@code spec}'s command line streams. */
+    Reporter(CommandSpec spec) {
+        this.out = spec.commandLine().getOut();
+        this.err = spec.commandLine().getErr();
+    }
+
+    /**
+     * Renders the tables of {@code plan} from every record of {@code store}.
+     *
+     * @return the files written (empty when the store has no records)
+     */
+    List<Path> write(RunStore store, Plan plan) throws IOException {
+        List<Path> files = new ReportWriter(plan, store.all()).write(store.root().resolve("report"));
+        if (files.isEmpty()) {
+            err.println("cambench: no records yet in " + store.runsDir() + "; nothing to report");
+            err.flush();
+        }
+        for (Path f : files) {
+            out.println(f);
+        }
+        out.flush();
+        return files;
+    }
+}

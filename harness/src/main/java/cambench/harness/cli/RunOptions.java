@@ -1,0 +1,23 @@
+package cambench.harness.cli;
+
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Options of the commands that train cells into a run store ({@code train}, {@code reproduce}):
+ * objective parameters, the folder of real data sets and the run store.
+ */
+public final class RunOptions {
+    @Option(names = "--param", description = "objective parameter (repeatable): NAME=VALUE for train's objective,"
+            + " e.g. alpha=2; OBJECTIVE.NAME=VALUE as an override in reproduce, e.g. cam.alpha=2")
+    Map<String, String> params = new LinkedHashMap<>();
+
+    @Option(names = "--data-root", description = "folder holding real data sets (cifar-10-batches-bin, ...)")
+    Path dataRoot;
+
+    @Option(names = "--out", required = true, description = "run store folder (records, checkpoints, report)")
+    Path out;
+}

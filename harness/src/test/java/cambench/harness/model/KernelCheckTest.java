@@ -1,0 +1,54 @@
+package cambench.harness.model;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import ai.djl.ndarray.NDManager;
+import cambench.harness.engine.EngineSetup;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine's convolution against a direct Java evaluation, at the shapes where oneDNN's AVX
+ * kernels were seen to return wrong values (see {@link KernelCheck}); on such a machine these
+ * tests fail unless the JVM starts with {@code ONEDNN_MAX_CPU_ISA=SSE41}.
+ */
+@Tag("engine")
+class KernelCheckTest {
+
+    @BeforeAll
+    static void startEngine() {
+        EngineSetup.start(2);
+    }
+
+    @Test
+    void mismatch_conv16to4Batch2_outputAndGradientsMatchJava() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            assertNull(KernelCheck.mismatch(m, 2, 16, 4, 16));
+        }
+    }
+
+    @Test
+    void mismatch_conv12to12Batch2_outputAndGradientsMatchJava() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            assertNull(KernelCheck.mismatch(m, 2, 12, 12, 8));
+        }
+    }
+
+    @Test
+    void mismatch_conv3to8Batch1_matchesJava() {
+        // one small image takes PyTorch's own kernel, not oneDNN's: right on every machine seen
+        try (NDManager m = NDManager.newBaseManager()) {
+            assertNull(KernelCheck.mismatch(m, 1, 3, 8, 8));
+        }
+    }
+
+    @Test
+    void verify_twice_passesAndIsCached() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            assertDoesNotThrow(() -> KernelCheck.verify(m));
+            assertDoesNotThrow(() -> KernelCheck.verify(m));
+        }
+    }
+}
