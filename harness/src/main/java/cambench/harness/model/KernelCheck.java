@@ -19,7 +19,13 @@ import java.util.SplittableRandom;
  * often NaN, for small batches with channel counts that are not a multiple of the vector width,
  * while its SSE4.1 kernels and PyTorch's own kernels are right. Training there would run on wrong
  * gradients without any error. Starting the process with {@code ONEDNN_MAX_CPU_ISA=SSE41} in the
- * environment selects the SSE4.1 kernels.
+ * environment selects the SSE4.1 kernels, which on such a machine were measured far slower.
+ *
+ * <p>Convolutions whose input and output channels per group are multiples of 16 (or whose input is
+ * an image of at most 3 channels) were right in every probe, at every batch size tried, so a network
+ * made only of those (the CIFAR ResNets, WRNs, Conv-4) is not probed and runs on the fast kernels
+ * everywhere. A network with any other convolution (DenseNet-BC, PyramidNet, ShuffleNet, ...) is
+ * built only after the probe passes.
  */
 public final class KernelCheck {
     /** The probed shapes {batch, in, out, size}: DenseNet-like 16 to 4 and an odd width 12 to 12. */
@@ -36,6 +42,41 @@ public final class KernelCheck {
      * @throws UserException naming the wrong result and the environment setting that avoids it
      */
     public static void verify(NDManager parent) {
+        verifyMachine(parent, "");
+    }
+
+    /**
+     * Probes the kernels when {@code model} has a convolution outside the shapes known to be right
+     * (see the class comment); a no-op otherwise.
+     *
+     * @param parameters the model's parameters by name; 4-d ones are convolution weights
+     *     [out, in / groups, kh, kw]
+     * @throws UserException naming the model, one of its convolutions and the setting that avoids it
+     */
+    public static void verify(NDManager parent, String model, java.util.Map<String, NDArray> parameters) {
+        String unsafe = unsafeConvolution(parameters);
+        if (unsafe != null) {
+            verifyMachine(parent, "model " + model + " has convolutions such as " + unsafe
+                    + " (channels not multiples of 16), and ");
+        }
+    }
+
+    /** The first convolution weight (name and shape) outside the shapes known to be right, or null. */
+    static String unsafeConvolution(java.util.Map<String, NDArray> parameters) {
+        for (java.util.Map.Entry<String, NDArray> e : parameters.entrySet()) {
+            Shape s = e.getValue().getShape();
+            if (s.dimension() == 4 && !safe(s.get(0), s.get(1))) {
+                return e.getKey() + " " + s;
+            }
+        }
+        return null;
+    }
+
+    private static boolean safe(long out, long inPerGroup) {
+        return out % 16 == 0 && (inPerGroup % 16 == 0 || inPerGroup <= 3);
+    }
+
+    private static void verifyMachine(NDManager parent, String context) {
         if (passed) {
             return;
         }
@@ -46,8 +87,10 @@ public final class KernelCheck {
             for (int[] s : SHAPES) {
                 String wrong = mismatch(parent, s[0], s[1], s[2], s[3]);
                 if (wrong != null) {
-                    throw new UserException("the engine's convolution kernels give wrong results on this machine ("
-                            + wrong + "); start cambench with ONEDNN_MAX_CPU_ISA=SSE41 in the environment");
+                    throw new UserException(context + "the engine's convolution kernels give wrong results for"
+                            + " such convolutions on this machine (" + wrong + "); start cambench with"
+                            + " ONEDNN_MAX_CPU_ISA=SSE41 in the environment (correct, much slower) or use a model"
+                            + " whose channel counts are multiples of 16");
                 }
             }
             passed = true;

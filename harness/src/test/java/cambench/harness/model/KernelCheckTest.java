@@ -51,4 +51,19 @@ class KernelCheckTest {
             assertDoesNotThrow(() -> KernelCheck.verify(m));
         }
     }
+
+    @Test
+    void unsafeConvolution_resnetAndWrnAndConv4_areNotProbed_denseNetIs() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (String name : new String[] {"resnet20", "wrn_16_2", "resnet8x4", "conv4np"}) {
+                try (Network net = Models.create(name, new ModelSpec(3, 32, 10, 0), 1, m)) {
+                    assertNull(KernelCheck.unsafeConvolution(net.store().parameters()), name);
+                }
+            }
+            ParameterStore store = new ParameterStore(m.newSubManager(), 1);
+            DenseNetBc.create(store, new ModelSpec(3, 32, 10, 0), 22, 4);
+            org.junit.jupiter.api.Assertions.assertNotNull(KernelCheck.unsafeConvolution(store.parameters()));
+            store.close();
+        }
+    }
 }
