@@ -47,13 +47,20 @@ public final class CamMaps {
     }
 
     /**
-     * Min-max normalisation of each row: {@code (A - min) / (max - min + 1e-8)}. Min and max with
+     * Min-max normalisation of each row (maps of fewer than 4 positions are refused: one position
+     * normalises to 0 whatever the image).: {@code (A - min) / (max - min + 1e-8)}. Min and max with
      * ties pass their gradient to the first tied position (arg-min / arg-max, then gather).
      *
      * @param maps [N, P]
      * @return [N, P]
      */
     public static NDArray minMax(NDArray maps) {
+        long positions = maps.getShape().get(1);
+        if (positions < 4) {
+            throw new UserException("the feature map has " + positions + " position(s); a CAM needs at least 2x2, since"
+                    + " min-max normalisation of a 1x1 map is always 0 (use a larger input or a model that keeps a"
+                    + " larger last feature map)");
+        }
         NDArray min = first(maps, maps.argMin(1));
         NDArray max = first(maps, maps.argMax(1));
         return maps.sub(min).div(max.sub(min).add(MM_EPS));

@@ -49,6 +49,16 @@ class CliErrorsTest {
     }
 
     @Test
+    void train_camOnOneByOneFeatureMap_isRefusedBeforeTraining(@TempDir Path dir) {
+        // Conv-4 pools 16 px down to a 1x1 map, whose min-max normalised CAM is always 0
+        Cli r = Cli.run("train", "--dataset", "glyphs:classes=4,train=4,test=2,size=16", "--model", "conv4",
+                "--objective", "cam", "--augment", "none", "--epochs", "1", "--out", dir.resolve("out").toString());
+        assertOneLineUserError(r, "objective 'cam' on model conv4 with 16x16 inputs (feature map (2, 64, 1, 1))");
+        assertFalse(Files.exists(dir.resolve("out/runs")) && dir.resolve("out/runs").toFile().list().length > 0,
+                "a record was written");
+    }
+
+    @Test
     void train_corruptIdxFile_isOneLineErrorNamingFile(@TempDir Path dir) throws IOException {
         Path fm = Files.createDirectories(dir.resolve("data/fashion-mnist"));
         Files.write(fm.resolve("train-images-idx3-ubyte"), new byte[] {0, 0, 8, 1, 0, 0, 0, 1});

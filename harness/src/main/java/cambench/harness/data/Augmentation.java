@@ -16,6 +16,9 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code crop<S>[:<pad>]}: zero-pad by pad (default 0) and take a random SxS crop (CIFAR:
  *       {@code crop32:4});</li>
+ *   <li>{@code rcrop<S>[:<pad>]}: the same with reflect padding (the padded border mirrors the
+ *       image without repeating its edge, as PyTorch's {@code padding_mode='reflect'}; ISDA's CIFAR
+ *       script); the pad must be smaller than the image;</li>
  *   <li>{@code flip[:<p>]}: mirror horizontally with probability p (default 0.5);</li>
  *   <li>{@code rrc<S>[:<minScale>]}: random resized crop to SxS as torchvision's
  *       RandomResizedCrop: area fraction in (minScale, 1) (default 0.08), aspect ratio in
@@ -32,8 +35,9 @@ import java.util.regex.Pattern;
  * batch composition. Immutable and thread-safe.
  */
 public final class Augmentation {
-    private static final Pattern OP = Pattern.compile("(crop|rrc|center|resize|flip)(\\d*)(?::([0-9.]+))?");
-    private static final String GRAMMAR = "crop<S>[:pad], flip[:p], rrc<S>[:minScale], center<S>, resize<S> or none";
+    private static final Pattern OP = Pattern.compile("(rcrop|crop|rrc|center|resize|flip)(\\d*)(?::([0-9.]+))?");
+    private static final String GRAMMAR = "crop<S>[:pad], rcrop<S>[:pad], flip[:p], rrc<S>[:minScale], center<S>,"
+            + " resize<S> or none";
     private static final long SEED_DOMAIN = 0x4A55_6D00_0000_0001L;
 
     private final String spec;
@@ -88,12 +92,14 @@ public final class Augmentation {
         String what = m.group(1);
         if ((sized && size <= 0) || (what.equals("flip") && (arg < 0 || arg > 1))
                 || (what.equals("rrc") && hasArg && !(arg > 0 && arg <= 1))
-                || (what.equals("crop") && arg != Math.rint(arg))) {
+                || (what.endsWith("crop") && arg != Math.rint(arg))) {
             throw new UserException("augmentation '" + spec + "': bad value in '" + token + "', expected " + GRAMMAR);
         }
         switch (what) {
             case "crop":
-                return new PadCrop(size, (int) arg);
+                return new PadCrop(size, (int) arg, false);
+            case "rcrop":
+                return new PadCrop(size, (int) arg, true);
             case "flip":
                 return new Flip(hasArg ? arg : 0.5);
             case "rrc":
@@ -241,14 +247,18 @@ public final class Augmentation {
                 float sh = shift[c];
                 int plane = off + c * h * w;
                 for (int y = 0; y < outH; y++) {
-                    int yy = sy * y + by;
+                    int yy = g.reflect ? reflectIndex(sy * y + by, h) : sy * y + by;
                     if (yy < 0 || yy >= h) {
                         Arrays.fill(out, o, o + outW, sh);
                         o += outW;
                         continue;
                     }
                     int row = plane + yy * w;
-                    if (sx == 1 && bx >= 0 && bx + outW <= w) {
+                    if (g.reflect) {
+                        for (int x = 0; x < outW; x++) {
+                            out[o++] = (src[row + reflectIndex(sx * x + bx, w)] & 0xFF) * sc + sh;
+                        }
+                    } else if (sx == 1 && bx >= 0 && bx + outW <= w) {
                         for (int x = 0, p = row + bx; x < outW; x++, p++) {
                             out[o++] = (src[p] & 0xFF) * sc + sh;
                         }
@@ -263,6 +273,10 @@ public final class Augmentation {
         }
 
         private void sampleBilinear(byte[] src, int off, float[] out, int o) {
+            if (g.reflect) {
+                throw new UserException("augmentation '" + spec + "': rcrop (reflect padding) combines only with"
+                        + " crops and flips, not with resizing ops");
+            }
             int h = set.height();
             int w = set.width();
             taps(g.ax, g.bx, w, x0, x1, fx, validX);
@@ -302,14 +316,24 @@ public final class Augmentation {
         }
     }
 
+    /** PyTorch's reflect padding: -1 -> 1, n -> n - 2 (the edge pixel is not repeated); needs n >= 2. */
+    static int reflectIndex(int i, int n) {
+        int period = 2 * (n - 1);
+        int m = Math.floorMod(i, period);
+        return m < n ? m : period - m;
+    }
+
     /** The composed map source = a * output + b per axis; starts as the identity. */
     static final class Geometry {
         double ax;
         double bx;
         double ay;
         double by;
+        /** Source coordinates outside the image mirror back into it (reflect padding), else read 0. */
+        boolean reflect;
 
         void reset() {
+            reflect = false;
             ax = 1;
             bx = 0;
             ay = 1;
@@ -337,20 +361,22 @@ public final class Augmentation {
         void map(Geometry g, int h, int w, SplittableRandom r);
     }
 
-    private record PadCrop(int size, int pad) implements Op {
+    private record PadCrop(int size, int pad, boolean reflect) implements Op {
         public int[] outputSize(int h, int w) {
-            return h + 2 * pad >= size && w + 2 * pad >= size ? new int[] {size, size} : null;
+            boolean fits = h + 2 * pad >= size && w + 2 * pad >= size;
+            return fits && (!reflect || (pad < h && pad < w)) ? new int[] {size, size} : null;
         }
 
         public void map(Geometry g, int h, int w, SplittableRandom r) {
             int top = r.nextInt(h + 2 * pad - size + 1) - pad;
             int left = r.nextInt(w + 2 * pad - size + 1) - pad;
             g.then(1, left, 1, top);
+            g.reflect |= reflect;
         }
 
         @Override
         public String toString() {
-            return "crop" + size + ":" + pad;
+            return (reflect ? "rcrop" : "crop") + size + ":" + pad;
         }
     }
 

@@ -94,14 +94,16 @@ public final class Trainer {
             throw new UserException("objective '" + objective.name() + "' is a distiller and needs a teacher;"
                     + " use it in a distillation table (a column with a teacher)");
         }
-        if (teacher != null) {
-            preflight();
-        }
+        preflight();
     }
 
-    /** Runs the objective once on two blank images with the teacher attached (see the constructor). */
+    /**
+     * Runs the objective once on two blank images, every schedule switched on and the teacher (if
+     * any) attached, so that a mismatch (teacher and student maps, a CAM of a 1x1 feature map) is a
+     * one-line error naming the model and input size before the first step.
+     */
     private void preflight() {
-        if (teacher.classes() != network.classes()) {
+        if (teacher != null && teacher.classes() != network.classes()) {
             throw new UserException("teacher " + teacher.name() + " has " + teacher.classes() + " classes, student "
                     + network.name() + " " + network.classes());
         }
@@ -110,8 +112,14 @@ public final class Trainer {
                 GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
             NDArray x = m.zeros(new Shape(2, shape[0], shape[1], shape[2]));
             NDArray y = m.create(new long[] {0, 1});
-            objective.terms(outputs(network.forward(x, false), y, new Progress(0, 1, 1, List.of()),
-                    teacherOutputs(x))).total();
+            NetworkOutput o = network.forward(x, false);
+            try {
+                objective.terms(outputs(o, y, Progress.steadyState(), teacherOutputs(x))).total();
+            } catch (UserException e) {
+                throw new UserException("objective '" + objective.name() + "' on model " + network.name() + " with "
+                        + shape[1] + "x" + shape[2] + " inputs (feature map " + o.features().getShape() + "): "
+                        + e.getMessage());
+            }
         } finally {
             releaseStrays();
         }

@@ -55,6 +55,44 @@ class AugmentationTest {
     }
 
     @Test
+    void reflectIndex_mirrorsWithoutRepeatingTheEdge() {
+        // PyTorch F.pad(mode='reflect') on [0..7]: pad 2 gives 2 1 | 0 .. 7 | 6 5
+        assertEquals(2, Augmentation.reflectIndex(-2, 8));
+        assertEquals(1, Augmentation.reflectIndex(-1, 8));
+        assertEquals(0, Augmentation.reflectIndex(0, 8));
+        assertEquals(7, Augmentation.reflectIndex(7, 8));
+        assertEquals(6, Augmentation.reflectIndex(8, 8));
+        assertEquals(5, Augmentation.reflectIndex(9, 8));
+    }
+
+    @Test
+    void reflectCrop_manySeeds_equalsShiftOfTheReflectPaddedImage() {
+        boolean sawBorder = false;
+        for (long seed = 0; seed < 20; seed++) {
+            float[] out = run("rcrop8:2", 1, seed);
+            boolean found = false;
+            for (int dy = -2; dy <= 2 && !found; dy++) {
+                for (int dx = -2; dx <= 2 && !found; dx++) {
+                    boolean all = true;
+                    for (int c = 0; c < 3 && all; c++) {
+                        for (int y = 0; y < 8 && all; y++) {
+                            for (int x = 0; x < 8 && all; x++) {
+                                float want = source(1, c, Augmentation.reflectIndex(y + dy, 8),
+                                        Augmentation.reflectIndex(x + dx, 8));
+                                all = Math.abs(out[c * 64 + y * 8 + x] - want) < 1e-6;
+                            }
+                        }
+                    }
+                    found = all;
+                    sawBorder |= all && (dx != 0 || dy != 0);
+                }
+            }
+            assertTrue(found, "seed " + seed + " is not a shift of the reflect-padded image");
+        }
+        assertTrue(sawBorder, "no seed shifted the crop into the padding");
+    }
+
+    @Test
     void flip_twiceCertain_isIdentityAndOnceMirrors() {
         assertArrayEquals(run("none", 3, 5), run("flip:1,flip:1", 3, 5));
         float[] once = run("flip:1", 3, 5);
@@ -128,8 +166,8 @@ class AugmentationTest {
     @Test
     void parse_unknownOrMalformed_oneLineUserException() {
         UserException e = assertThrows(UserException.class, () -> Augmentation.parse("crop32:4,jitter"));
-        assertEquals("augmentation 'crop32:4,jitter': unknown op 'jitter', expected crop<S>[:pad], flip[:p], "
-                + "rrc<S>[:minScale], center<S>, resize<S> or none", e.getMessage());
+        assertEquals("augmentation 'crop32:4,jitter': unknown op 'jitter', expected crop<S>[:pad], "
+                + "rcrop<S>[:pad], flip[:p], rrc<S>[:minScale], center<S>, resize<S> or none", e.getMessage());
         for (String bad : new String[] {"", "crop", "flip3", "flip:2", "center8:1", "rrc8:0", "crop8:1.5", "none,flip"}) {
             assertThrows(UserException.class, () -> Augmentation.parse(bad), bad);
         }
