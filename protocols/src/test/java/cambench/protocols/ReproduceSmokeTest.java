@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -39,6 +40,7 @@ class ReproduceSmokeTest {
 
         Map<Path, FileTime> before = mtimes(out.resolve("runs"));
         assertEquals(5 * 4 * 2, before.size());
+        assertCamTermsLive(out.resolve("runs"));
         Cli second = Cli.run("reproduce", "--preset", "smoke", "--tables", "3", "--out", out.toString());
         assertEquals(0, second.code, second.err);
         assertTrue(second.err.contains("0 cell(s) run, 40 already done"), second.err);
@@ -112,5 +114,25 @@ class ReproduceSmokeTest {
             }
         }
         return m;
+    }
+
+    /** Every record of a CAM-based objective ends with a non-zero CAM term: the row runs what its label says. */
+    static void assertCamTermsLive(Path runs) throws IOException {
+        int checked = 0;
+        try (var files = Files.list(runs)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".json")).toList()) {
+                com.fasterxml.jackson.databind.JsonNode r = new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree(f.toFile());
+                String objective = r.path("cell").path("objective").asText();
+                if (objective.equals("cam") || objective.equals("negcam")) {
+                    com.fasterxml.jackson.databind.JsonNode epochs = r.path("epochs");
+                    com.fasterxml.jackson.databind.JsonNode last = epochs.get(epochs.size() - 1).path("terms");
+                    double term = last.path(objective.equals("cam") ? "cam" : "negcam").asDouble(0);
+                    assertTrue(term > 0, f.getFileName() + ": last epoch's terms " + last);
+                    checked++;
+                }
+            }
+        }
+        assertTrue(checked > 0, "no CAM-based record in " + runs);
     }
 }

@@ -44,6 +44,26 @@ class ShippedSpecsTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"smoke", "quick"})
+    void preset_everyDataSpecLoads(String name) {
+        Plan plan = new PlanBuilder(RESOURCES, Objectives.builtIn()).build(name, List.of(), 1, List.of(), Map.of());
+        java.util.Set<String> seen = new java.util.TreeSet<>();
+        for (Cell cell : plan.distinctCells()) {
+            if (!seen.add(cell.protocol().startsWith("fewshot") + " " + cell.dataset())) {
+                continue;
+            }
+            if (cell.protocol().startsWith("fewshot")) {
+                assertTrue(new cambench.harness.datasets.FewShotCatalog(null).load(cell.dataset()).novel().count() > 0,
+                        cell.dataset());
+            } else {
+                assertTrue(new cambench.harness.datasets.DatasetCatalog(null).load(cell.dataset()).train().count() > 0,
+                        cell.dataset());
+            }
+        }
+        assertFalse(seen.isEmpty());
+    }
+
     @org.junit.jupiter.api.Test
     void everyTableFile_parsesStrictly() throws IOException {
         Path dir = Path.of(System.getProperty("cambench.repo"), "protocols/src/main/resources/cambench/tables");
