@@ -5,11 +5,14 @@ import cambench.harness.data.CubReader;
 import cambench.harness.data.GlyphSet;
 import cambench.harness.data.ImageFolderReader;
 import cambench.harness.data.ImageSet;
+import cambench.harness.data.PixelStore;
 import cambench.api.UserException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -31,9 +34,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *       CloserLook (0-based class id i: {@code i % 2 == 0} base (100), {@code i % 4 == 1} val (50),
  *       {@code i % 4 == 3} novel (50)), or by the split files in {@code DIR} (absolute, or relative to
  *       {@code DATA_ROOT}) in CloserLook's format, see {@link CloserLookSplit}.</li>
- *   <li>{@code cross:SOURCE->TARGET}: base classes of SOURCE, val and novel classes of TARGET (its
- *       novel split when TARGET is a few-shot spec, else every class of a classification spec's
- *       test set, e.g. {@code fashion-mnist:test=2000}); the evaluation options go on TARGET. Paper:
+ *   <li>{@code cross:SOURCE->TARGET}: training on every class of SOURCE (its base, val and novel
+ *       classes together, as CloserLookFewShot trains for its cross-domain setting: all 100
+ *       mini-ImageNet classes), val and novel classes of TARGET (its novel split when TARGET is a
+ *       few-shot spec, else every class of a classification spec's test set, e.g.
+ *       {@code fashion-mnist:test=2000}); the evaluation options go on TARGET. Paper:
  *       {@code cross:mini-imagenet->cub}.</li>
  * </ul>
  * Images of SOURCE and TARGET must share channels and size.
@@ -54,7 +59,7 @@ public final class FewShotCatalog {
     /**
      * A class split with its episode settings.
      *
-     * @param base base classes (training)
+     * @param base base classes (training; for {@code cross:} every class of the source)
      * @param val validation classes (may be empty of images for cross-domain targets without one)
      * @param novel novel classes (episodes)
      * @param testAugment evaluation transform of novel images
@@ -90,8 +95,8 @@ public final class FewShotCatalog {
                 throw new UserException("data set '" + spec + "': expected cross:SOURCE->TARGET, e.g. "
                         + "cross:mini-imagenet->cub");
             }
-            FewShotSplit source = splits(DatasetSpec.parse(parts[0].strip()), false);
-            FewShotSplit target = splits(DatasetSpec.parse(parts[1].strip()), true);
+            FewShotSplit source = splits(DatasetSpec.parse(parts[0].strip()), false, true);
+            FewShotSplit target = splits(DatasetSpec.parse(parts[1].strip()), true, false);
             ImageSet b = source.base();
             ImageSet n = target.novel();
             if (b.channels() != n.channels() || b.height() != n.height() || b.width() != n.width()) {
@@ -105,11 +110,15 @@ public final class FewShotCatalog {
             return new FewShotSplit(b, target.val(), n, target.testAugment(), target.way(), target.query(),
                     target.episodes(), d);
         }
-        return splits(DatasetSpec.parse(spec), false);
+        return splits(DatasetSpec.parse(spec), false, false);
     }
 
-    /** A plain (non-cross) spec; {@code asTarget} allows classification specs (all classes novel). */
-    private FewShotSplit splits(DatasetSpec full, boolean asTarget) {
+    /**
+     * A plain (non-cross) spec; {@code asTarget} allows classification specs (all classes novel);
+     * {@code allAsBase} (the source of a cross-domain spec) makes every class of the spec, base +
+     * val + novel, the training set.
+     */
+    private FewShotSplit splits(DatasetSpec full, boolean asTarget, boolean allAsBase) {
         Map<String, String> own = new LinkedHashMap<>();
         Map<String, String> eval = new LinkedHashMap<>();
         full.options().forEach((k, v) -> (EVAL_KEYS.contains(k) ? eval : own).put(k, v));
@@ -130,23 +139,68 @@ public final class FewShotCatalog {
                 yield classificationTarget(spec);
             }
         };
+        ImageSet base = allAsBase ? s.allClasses() : s.base();
         Map<String, String> d = new LinkedHashMap<>();
         d.put("spec", full.name() + (full.options().isEmpty() ? "" : ":" + full.options()));
         d.put("source", s.source());
-        d.put("base_classes", Integer.toString(s.base().classCount()));
-        d.put("base_images", Integer.toString(s.base().count()));
+        if (allAsBase) {
+            d.put("base_from", "base + val + novel classes (" + s.base().classCount() + " + "
+                    + s.val().classCount() + " + " + s.novel().classCount() + ")");
+        }
+        d.put("base_classes", Integer.toString(base.classCount()));
+        d.put("base_images", Integer.toString(base.count()));
         d.put("val_classes", Integer.toString(s.val().classCount()));
         d.put("novel_classes", Integer.toString(s.novel().classCount()));
         d.put("novel_images", Integer.toString(s.novel().count()));
         d.put("image_shape", shape(s.novel()));
-        return new FewShotSplit(s.base(), s.val(), s.novel(), "none", way, query, episodes, d);
+        return new FewShotSplit(base, s.val(), s.novel(), "none", way, query, episodes, d);
     }
 
-    /** The three class splits of one source and where they came from. */
-    private record Sets(ImageSet base, ImageSet val, ImageSet novel, String source) {
-        Sets(ImageSet[] splits, String source) {
-            this(splits[0], splits[1], splits[2], source);
+    /**
+     * The three class splits of one source and where they came from; {@code all}, when not null,
+     * holds exactly the images of the three splits (saves a copy for {@link #allClasses}).
+     */
+    private record Sets(ImageSet base, ImageSet val, ImageSet novel, String source, ImageSet all) {
+        Sets(ImageSet base, ImageSet val, ImageSet novel, String source) {
+            this(base, val, novel, source, null);
         }
+
+        Sets(ImageSet[] splits, String source) {
+            this(splits[0], splits[1], splits[2], source, null);
+        }
+
+        /** Every class of base, val and novel in one set, labels 0..k-1. */
+        ImageSet allClasses() {
+            return all != null ? all : union(base.name() + "+val+novel", base, val, novel);
+        }
+    }
+
+    /**
+     * The images of {@code parts} in one set, copied: classes of the first part, then of the
+     * second, and so on, labels shifted to match. The parts share the image shape.
+     */
+    static ImageSet union(String name, ImageSet... parts) {
+        List<String> classes = new ArrayList<>();
+        int count = 0;
+        for (ImageSet p : parts) {
+            classes.addAll(p.classes());
+            count += p.count();
+        }
+        ImageSet first = parts[0];
+        PixelStore pixels = PixelStore.allocate(count, first.imageBytes());
+        int[] labels = new int[count];
+        byte[] image = new byte[first.imageBytes()];
+        int at = 0;
+        int classOffset = 0;
+        for (ImageSet p : parts) {
+            for (int i = 0; i < p.count(); i++, at++) {
+                p.pixels().copyImage(i, image, 0);
+                pixels.setImage(at, image, 0);
+                labels[at] = p.label(i) + classOffset;
+            }
+            classOffset += p.classCount();
+        }
+        return new ImageSet(name, classes, labels, first.channels(), first.height(), first.width(), pixels);
     }
 
     private static Sets glyphs(DatasetSpec spec) {
@@ -160,7 +214,7 @@ public final class FewShotCatalog {
         DatasetCatalog.checkGlyphs("fewshot-glyphs", "base + val + novel", base + val + novel, channels);
         ImageSet all = GlyphSet.render(base + val + novel, per, size, channels, spec.integer("seed", 7, 0), 0);
         return new Sets(range(all, 0, base), range(all, base, base + val), range(all, base + val, base + val + novel),
-                "rendered DejaVu glyphs");
+                "rendered DejaVu glyphs", all);
     }
 
     private Sets miniImagenet(DatasetSpec spec) {
@@ -180,7 +234,7 @@ public final class FewShotCatalog {
         ImageSet all = CubReader.read(dir, "all", spec.integer("size", 224, 8));
         String split = spec.options().get("split");
         if (split == null) {
-            return new Sets(modClasses(all, 2, 0), modClasses(all, 4, 1), modClasses(all, 4, 3), dir.toString());
+            return new Sets(modClasses(all, 2, 0), modClasses(all, 4, 1), modClasses(all, 4, 3), dir.toString(), all);
         }
         Path splitDir = dataRoot.resolve(split);
         return new Sets(CloserLookSplit.split(all, splitDir), dir + " split " + splitDir);

@@ -40,8 +40,9 @@ import java.util.Map;
 
 /**
  * Few-shot classification (paper Table 6, CloserLook's Baseline / Baseline++): train backbone +
- * head on the base classes with the cell's objective and recipe, freeze the backbone, extract
- * the novel classes' features once, then for 1 and 5 shots fine-tune a new head per episode
+ * head on the base classes (for {@code cross:SOURCE->TARGET} every class of the source, base + val
+ * + novel, as CloserLook's cross-domain setting) with the cell's objective and recipe, freeze the
+ * backbone, extract the novel classes' features once, then for 1 and 5 shots fine-tune a new head per episode
  * ({@link FineTuneRecipe#CLOSER_LOOK}) and report query accuracy (%).
  *
  * <p>Two registered variants that differ only in the head, at training and test time:

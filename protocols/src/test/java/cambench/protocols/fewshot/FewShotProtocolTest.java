@@ -80,7 +80,7 @@ class FewShotProtocolTest {
         assertEquals(600, s.episodes());
         FewShotCatalog.FewShotSplit x = c.load("cross:fewshot-glyphs:base=5,val=0,novel=2,per=9,size=16"
                 + "->fewshot-glyphs:base=2,val=0,novel=5,per=9,size=16,seed=3,episodes=7");
-        assertEquals(5, x.base().classCount());
+        assertEquals(5 + 0 + 2, x.base().classCount()); // every source class: base + val + novel
         assertEquals(5, x.novel().classCount());
         assertEquals(7, x.episodes());
         UserException e = assertThrows(UserException.class, () -> c.load("cross:fewshot-glyphs:size=16"

@@ -32,8 +32,10 @@ import java.util.Set;
  *     teacher recipe, teacher seed) is shared by every table
  * @param teacherSeed the seed of the teacher cells (default 1): every student sees one teacher
  * @param aggregate {@code seeds} (one number per run; Student t over seeds) or {@code samples}
- *     (the records' per-unit samples, e.g. episodes, pooled over seeds and paired by (seed, index);
- *     mean +- 1.96 sd / sqrt(n)); absent means {@code seeds}
+ *     (records carry per-unit samples, e.g. few-shot episodes: each seed's value is the mean of
+ *     its samples, the interval is Student t over seeds and the gain a paired t over seeds; the
+ *     pooled-sample interval mean +- 1.96 sd / sqrt(n) over all samples of all seeds, the few-shot
+ *     field's convention, is reported beside it); absent means {@code seeds}
  */
 public record TableSpec(String id, String title, String source, String protocol, String metric,
         @JsonProperty("metric_label") String metricLabel,
@@ -111,7 +113,10 @@ public record TableSpec(String id, String title, String source, String protocol,
         }
     }
 
-    /** Whether cells pool per-unit samples (episodes) instead of one value per seed. */
+    /**
+     * Whether records carry per-unit samples (episodes) that each seed averages, with the pooled
+     * interval over all samples reported beside the interval over seeds.
+     */
     public boolean pooledSamples() {
         return aggregate.equals("samples");
     }

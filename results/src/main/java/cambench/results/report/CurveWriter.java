@@ -53,7 +53,7 @@ public final class CurveWriter {
     public Table curves(TableSpec t, String column) {
         Table epochs = records.epochs(t, column);
         Table perEpoch = SummaryFunctions.plainNames(epochs.summarize("test_top1_error",
-                SummaryFunctions.meanAndCi(false)).by("row_index", "epoch"), "");
+                SummaryFunctions.meanAndCi()).by("row_index", "epoch"), "");
         Table runs = SummaryFunctions.plainNames(epochs.where(epochs.intColumn("epoch").isEqualTo(1))
                 .summarize("test_top1_error", SummaryFunctions.N).by("row_index"), "runs_");
         Table curves = perEpoch.joinOn("row_index").type(JoinType.INNER).with(runs).join();

@@ -21,7 +21,8 @@ import java.util.function.Predicate;
 /**
  * Writes {@code tableN.csv}, {@code tableN.md} and {@code tableN.png} for every table of a plan
  * that has records (and {@code tableN_curves.csv/png} where the table asks for curves): ours (mean
- * +- 95% CI over seeds, n) beside the paper's number, and the paired gain over the baseline row.
+ * +- 95% CI over seeds, n) beside the paper's number, and the paired gain over the baseline row;
+ * few-shot tables add the pooled-episode interval of the field's convention.
  * Numbers come only from run records, aggregated as tablesaw tables by {@link TableAggregator};
  * tablesaw's CSV writer writes the CSVs.
  */
@@ -30,6 +31,8 @@ public final class ReportWriter {
     static final String[] CSV_COLUMNS = {"table", "row", "column", "dataset_used", "model_used", "metric", "n",
         "mean", "sd", "ci_low", "ci_high", "paper", "diff_from_paper", "gain_n", "gain_mean", "gain_ci_low",
         "gain_ci_high", "gain_p"};
+    /** The CSV columns a table with per-unit samples (episodes) adds after {@link #CSV_COLUMNS}. */
+    static final String[] POOLED_CSV_COLUMNS = {"n_episodes", "ci95_pooled_episodes"};
 
     private final Plan plan;
     private final TableAggregator aggregator;
@@ -81,11 +84,20 @@ public final class ReportWriter {
                 + (plan.preset().datasets().isEmpty() ? "" : " (scaled-down analogue, see " + t.id() + ".md)");
     }
 
-    /** The CSV: one line per (row, column) of {@link TableAggregator#aggregate}, numbers to six significant digits. */
+    /**
+     * The CSV: one line per (row, column) of {@link TableAggregator#aggregate}, numbers to six
+     * significant digits; a table with per-unit samples adds {@link #POOLED_CSV_COLUMNS}.
+     */
     public static byte[] csv(Table cells) {
         Csv.format(cells, Csv::significant6, "mean", "sd", "ci_low", "ci_high", "paper", "diff_from_paper",
                 "gain_mean", "gain_ci_low", "gain_ci_high", "gain_p");
-        return Csv.bytes(cells, CSV_COLUMNS);
+        if (!cells.containsColumn(POOLED_CSV_COLUMNS[0])) {
+            return Csv.bytes(cells, CSV_COLUMNS);
+        }
+        Csv.format(cells, Csv::significant6, "ci95_pooled_episodes");
+        List<String> columns = new ArrayList<>(List.of(CSV_COLUMNS));
+        columns.addAll(List.of(POOLED_CSV_COLUMNS));
+        return Csv.bytes(cells, columns.toArray(new String[0]));
     }
 
     /** The Markdown text in the paper's layout plus a gains table. */
@@ -95,7 +107,9 @@ public final class ReportWriter {
             return text;
         }
         return text + "\nPaired gain over `" + t.baselineRow() + (t.pooledSamples()
-                ? "` on matching episodes (positive = better), " : "` on matching seeds (positive = better), ")
+                ? "` on matching seeds (a seed's mean episode accuracy; the same seed draws the same episodes;"
+                        + " positive = better), "
+                : "` on matching seeds (positive = better), ")
                 + "mean [95% CI], paired-t p; **bold** where the CI excludes 0:\n\n"
                 + grid(t, cells, ReportWriter::gain, row -> !row.id().equals(t.baselineRow())
                         && !row.objective().equals(TableSpec.TEACHER_ROW));
@@ -104,7 +118,10 @@ public final class ReportWriter {
     private String heading(TableSpec t) {
         return "## " + t.id() + ": " + t.title() + "\n\n"
                 + "Metric: " + t.metricLabel() + (t.pooledSamples()
-                        ? ", ours = mean ± 1.96·sd/√n over all episodes of all seeds (n shown);"
+                        ? ", ours = mean ± 95% CI (Student t over seeds of each seed's mean episode accuracy,"
+                                + " n = seeds shown); in brackets ± 1.96·sd/√n over all episodes of all seeds"
+                                + " pooled, the few-shot field's convention (it takes the episodes as independent and"
+                                + " ignores the variance between trainings);"
                         : ", ours = mean ± 95% CI (Student t over seeds, n shown);")
                 + " paper numbers (" + t.source() + ") are for reference only.\n\n"
                 + substitutions(t) + "\n";
@@ -185,7 +202,15 @@ public final class ReportWriter {
             return "–";
         }
         String half = Double.isNaN(r.summary().halfWidth()) ? "" : " ± " + fixed(r.summary().halfWidth());
-        return fixed(r.summary().mean()) + half + " (n=" + r.summary().n() + ")";
+        return fixed(r.summary().mean()) + half + " (n=" + r.summary().n() + ")" + pooledEpisodes(r);
+    }
+
+    /** The field's pooled-episode interval in brackets, for a table with per-unit samples. */
+    private static String pooledEpisodes(CellResult r) {
+        if (r.episodes() == null || Double.isNaN(r.ci95PooledEpisodes())) {
+            return "";
+        }
+        return " [± " + fixed(r.ci95PooledEpisodes()) + " over " + r.episodes() + " pooled episodes]";
     }
 
     private static String gain(CellResult r) {

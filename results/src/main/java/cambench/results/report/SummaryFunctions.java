@@ -45,10 +45,12 @@ final class SummaryFunctions {
     static final NumericAggregateFunction CI_LOW_T = summary("ci_low", false, Summary::ciLow);
     /** Upper end of the Student-t 95% CI of the mean (over seeds). */
     static final NumericAggregateFunction CI_HIGH_T = summary("ci_high", false, Summary::ciHigh);
-    /** Lower end of mean - 1.96 sd / sqrt(n) (pooled episodes). */
-    static final NumericAggregateFunction CI_LOW_NORMAL = summary("ci_low", true, Summary::ciLow);
-    /** Upper end of mean + 1.96 sd / sqrt(n) (pooled episodes). */
-    static final NumericAggregateFunction CI_HIGH_NORMAL = summary("ci_high", true, Summary::ciHigh);
+    /** Number of pooled episodes (samples of all seeds), as an integer column. */
+    static final AggregateFunction<NumericColumn<?>, Integer> N_EPISODES = renamed(N, "n_episodes");
+    /** Half-width 1.96 sd / sqrt(n) over pooled episodes (the few-shot field's convention); NaN when n < 2. */
+    static final NumericAggregateFunction CI95_POOLED = summary("ci95_pooled_episodes", true, Summary::halfWidth);
+    /** The pooled-episode columns: n_episodes and ci95_pooled_episodes. */
+    static final AggregateFunction<?, ?>[] POOLED_EPISODES = {N_EPISODES, CI95_POOLED};
     /** Two-sided paired-t p-value of a column of paired differences; NaN when n < 2. */
     static final NumericAggregateFunction PAIRED_P = new NumericAggregateFunction("p") {
         @Override
@@ -60,10 +62,9 @@ final class SummaryFunctions {
     private SummaryFunctions() {
     }
 
-    /** n, mean, sd and the 95% CI: Student t over seeds, or the normal interval when {@code pooled}. */
-    static AggregateFunction<?, ?>[] meanAndCi(boolean pooled) {
-        return new AggregateFunction<?, ?>[] {N, MEAN, SD, pooled ? CI_LOW_NORMAL : CI_LOW_T,
-            pooled ? CI_HIGH_NORMAL : CI_HIGH_T};
+    /** n, mean, sd and the Student-t 95% CI (over seeds). */
+    static AggregateFunction<?, ?>[] meanAndCi() {
+        return new AggregateFunction<?, ?>[] {N, MEAN, SD, CI_LOW_T, CI_HIGH_T};
     }
 
     /** Renames {@code "name [source]"} columns to {@code prefix + name}; returns {@code table}. */
@@ -75,6 +76,26 @@ final class SummaryFunctions {
             }
         }
         return table;
+    }
+
+    private static AggregateFunction<NumericColumn<?>, Integer> renamed(
+            AggregateFunction<NumericColumn<?>, Integer> count, String name) {
+        return new AggregateFunction<>(name) {
+            @Override
+            public Integer summarize(NumericColumn<?> column) {
+                return count.summarize(column);
+            }
+
+            @Override
+            public boolean isCompatibleColumn(ColumnType type) {
+                return count.isCompatibleColumn(type);
+            }
+
+            @Override
+            public ColumnType returnType() {
+                return count.returnType();
+            }
+        };
     }
 
     private static NumericAggregateFunction summary(String name, boolean normal, ToDoubleFunction<Summary> stat) {

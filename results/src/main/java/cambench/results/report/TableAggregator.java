@@ -20,7 +20,14 @@ import java.util.TreeMap;
 /**
  * Turns a plan and the finished run records into per-cell aggregates with tablesaw: the records
  * become a long table ({@link RecordTable}), grouped by (row, column) into the metric over seeds,
- * and joined with the baseline row on matching seeds (or episodes) into the paired gain.
+ * and joined with the baseline row on matching seeds into the paired gain.
+ *
+ * <p>For a table with per-unit samples ({@link TableSpec#pooledSamples}, few-shot episodes) the
+ * unit of every statistic is still the seed: each seed contributes the mean of its samples, the
+ * interval is Student t over seeds and the gain a paired t over seeds (a seed of the baseline row
+ * draws the same episodes). The interval of all samples of all seeds pooled, mean +- 1.96 sd /
+ * sqrt(n) (the few-shot field's convention, which ignores the variance between trainings), is kept
+ * beside it as {@code ci95_pooled_episodes}.
  */
 public final class TableAggregator {
     private final Plan plan;
@@ -47,35 +54,69 @@ public final class TableAggregator {
      * The aggregates of one table: one row per cell, row-major in spec order, cells without
      * records included (n = 0). Columns: table, row, column, row_label, column_label, row_index,
      * column_index, dataset_used, model_used, metric, paper, n, mean, sd, ci_low, ci_high,
-     * gain_n, gain_mean, gain_sd, gain_ci_low, gain_ci_high, gain_p, diff_from_paper. The gain
-     * columns are missing for the baseline and teacher rows and where no seed pairs up.
+     * gain_n, gain_mean, gain_sd, gain_ci_low, gain_ci_high, gain_p, diff_from_paper; a table
+     * with per-unit samples adds n_episodes and ci95_pooled_episodes (the half-width 1.96 sd /
+     * sqrt(n) over the samples of all seeds pooled; missing when n_episodes < 2). n counts seeds.
+     * The gain columns are missing for the baseline and teacher rows and where no seed pairs up.
      */
     public Table aggregate(TableSpec table) {
-        Table values = metricValues(table);
-        Table stats = SummaryFunctions.plainNames(values.summarize("value",
-                SummaryFunctions.meanAndCi(table.pooledSamples())).by("row_index", "column_index"), "");
+        Table all = records.values(table);
+        Table values = seedValues(table, all);
+        Table stats = SummaryFunctions.plainNames(values.summarize("value", SummaryFunctions.meanAndCi())
+                .by("row_index", "column_index"), "");
+        List<Table> joined = new ArrayList<>(List.of(stats, gains(table, values)));
+        if (table.pooledSamples()) {
+            joined.add(SummaryFunctions.plainNames(samples(table, all).summarize("value",
+                    SummaryFunctions.POOLED_EPISODES).by("row_index", "column_index"), ""));
+        }
         Table cells = skeleton(table).joinOn("row_index", "column_index").type(JoinType.LEFT_OUTER)
-                .with(stats, gains(table, values)).join().sortOn("row_index", "column_index");
-        IntColumn n = cells.intColumn("n");
-        n.set(n.isMissing(), 0);
+                .with(joined.toArray(new Table[0])).join().sortOn("row_index", "column_index");
+        zeroMissing(cells.intColumn("n"));
+        if (table.pooledSamples()) {
+            zeroMissing(cells.intColumn("n_episodes"));
+        }
         DoubleColumn diff = cells.doubleColumn("mean").subtract(cells.doubleColumn("paper"));
         return cells.addColumns(diff.setName("diff_from_paper"));
     }
 
+    private static void zeroMissing(IntColumn n) {
+        n.set(n.isMissing(), 0);
+    }
+
     /**
-     * The values each cell aggregates: the column's metric, one per seed (or every per-unit
-     * sample when pooled), sorted by (row, column, unit), the pairing order.
+     * The values each cell aggregates, one per seed, sorted by (row, column, unit), the pairing
+     * order: the record's metric, or for a table with per-unit samples the mean of the record's
+     * samples of that metric. Columns: row, row_index, column_index, unit (the seed), value.
      */
-    private Table metricValues(TableSpec table) {
-        Table all = records.values(table);
+    private static Table seedValues(TableSpec table, Table all) {
+        if (!table.pooledSamples()) {
+            return all.where(wantedMetric(table, all).and(all.intColumn("sample").isEqualTo(RecordTable.RUN_VALUE)))
+                    .selectColumns("row", "row_index", "column_index", "unit", "value")
+                    .sortOn("row_index", "column_index", "unit");
+        }
+        Table perSeed = SummaryFunctions.plainNames(samples(table, all).summarize("value", SummaryFunctions.MEAN)
+                .by("row", "row_index", "column_index", "seed"), "");
+        perSeed.column("mean").setName("value");
+        StringColumn unit = StringColumn.create("unit");
+        perSeed.longColumn("seed").forEach(seed -> unit.append(Long.toString(seed)));
+        return perSeed.addColumns(unit).selectColumns("row", "row_index", "column_index", "unit", "value")
+                .sortOn("row_index", "column_index", "unit");
+    }
+
+    /** The per-unit samples (episodes) of every column's metric, sorted by (row, column, unit). */
+    private static Table samples(TableSpec table, Table all) {
+        return all.where(wantedMetric(table, all).and(all.intColumn("sample").isGreaterThanOrEqualTo(0)))
+                .sortOn("row_index", "column_index", "unit");
+    }
+
+    /** The lines of {@code all} that hold their column's metric. */
+    private static Selection wantedMetric(TableSpec table, Table all) {
         Selection wanted = Selection.with();
         for (int c = 0; c < table.columns().size(); c++) {
             wanted.or(all.intColumn("column_index").isEqualTo(c)
                     .and(all.stringColumn("metric").isEqualTo(table.metricOf(table.columns().get(c)))));
         }
-        IntColumn sample = all.intColumn("sample");
-        wanted.and(table.pooledSamples() ? sample.isGreaterThanOrEqualTo(0) : sample.isEqualTo(RecordTable.RUN_VALUE));
-        return all.where(wanted).sortOn("row_index", "column_index", "unit");
+        return wanted;
     }
 
     /**
@@ -93,7 +134,7 @@ public final class TableAggregator {
         DoubleColumn v = pairs.doubleColumn("value");
         DoubleColumn b = pairs.doubleColumn("base");
         pairs.addColumns((table.lowerIsBetter() ? b.subtract(v) : v.subtract(b)).setName("gain"));
-        return SummaryFunctions.plainNames(pairs.summarize("gain", gainFunctions(table))
+        return SummaryFunctions.plainNames(pairs.summarize("gain", gainFunctions())
                 .by("row_index", "column_index"), "gain_");
     }
 
@@ -103,9 +144,8 @@ public final class TableAggregator {
                 && !r.objective().equals(TableSpec.TEACHER_ROW)).map(TableSpec.Row::id).toList();
     }
 
-    private static AggregateFunction<?, ?>[] gainFunctions(TableSpec table) {
-        List<AggregateFunction<?, ?>> stats = new ArrayList<>(
-                List.of(SummaryFunctions.meanAndCi(table.pooledSamples())));
+    private static AggregateFunction<?, ?>[] gainFunctions() {
+        List<AggregateFunction<?, ?>> stats = new ArrayList<>(List.of(SummaryFunctions.meanAndCi()));
         stats.add(SummaryFunctions.PAIRED_P);
         return stats.toArray(new AggregateFunction<?, ?>[0]);
     }

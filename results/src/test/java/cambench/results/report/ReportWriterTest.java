@@ -118,29 +118,41 @@ class ReportWriterTest {
     }
 
     @Test
-    void report_pooledEpisodes_pairsBySeedAndIndex(@TempDir Path dir) throws IOException {
+    void report_fewShotEpisodes_ciAndGainOverSeedMeans_pooledIntervalExtra(@TempDir Path dir) throws IOException {
         TableSpec fewShot = new TableSpec("table6", "Few-shot", "paper Table 6", "fewshot", "acc_1shot",
                 "accuracy (%)", false, "ce", RECIPE, "note",
                 List.of(new TableSpec.Column("one", "1-shot", "mini", "conv4", null, "acc_1shot", null, null)),
                 List.of(new TableSpec.Row("ce", "Baseline++", "ce", Map.of(), List.of(52.0)),
                         new TableSpec.Row("cam", "CAM-loss", "cam", Map.of(), List.of(54.0))), null, null, null, "samples");
-        Preset preset = new Preset("smoke", "tiny", 2, List.of("table6"), Map.of(), Map.of(), Map.of(), Map.of());
+        Preset preset = new Preset("smoke", "tiny", 3, List.of("table6"), Map.of(), Map.of(), Map.of(), Map.of());
         Plan plan = Plan.of(preset, List.of(fewShot), (o, p) -> p);
         Map<String, double[]> episodes = Map.of("ce1", new double[] {40, 52}, "ce2", new double[] {47, 49},
-                "cam1", new double[] {44, 55}, "cam2", new double[] {46, 57});
+                "ce3", new double[] {45, 50}, "cam1", new double[] {44, 55}, "cam2", new double[] {46, 59},
+                "cam3", new double[] {49, 50});
         List<RunRecord> records = new ArrayList<>();
         for (PlannedCell p : plan.cells()) {
             double[] acc = episodes.get(p.row() + p.cell().seed());
-            records.add(new RunRecord(1, p.cell().key(), p.cell(), Map.of("acc_1shot", (acc[0] + acc[1]) / 2),
+            // the record's own value is deliberately off: the report averages the samples itself
+            records.add(new RunRecord(1, p.cell().key(), p.cell(), Map.of("acc_1shot", 0.0),
                     List.of(), Map.of(), Map.of(), "a", "b", 1, 0,
                     Map.of("acc_1shot", List.of(acc[0], acc[1]))));
         }
         new ReportWriter(plan, records).write(dir);
         List<String> csv = Files.readAllLines(dir.resolve("table6.csv"));
-        // cam: 4 episodes, mean 50.5 +- 1.96 * 6.45497 / 2; gain per (seed, episode) 4, 3, -1, 8:
-        // mean 3.5 [-0.122842, 7.12284], p 0.154619 (scipy.stats.ttest_rel)
-        assertEquals("table6,cam,one,mini,conv4,acc_1shot,4,50.5,6.45497,44.1742,56.8258,54,-3.5,4,3.5,-0.122842,"
-                + "7.12284,0.154619", csv.get(2));
+        assertEquals(CSV_HEADER + ",n_episodes,ci95_pooled_episodes", csv.get(0));
+        // Expected values from numpy/scipy 1.17 (stats.t.interval, stats.ttest_rel), independent of this code.
+        // Seed means: ce 46, 48, 47.5 (mean 47.1667, sd 1.04083, t CI [44.5811, 49.7522]);
+        // cam 49.5, 52.5, 49.5 (mean 50.5, sd 1.73205, t CI [46.1973, 54.8027]).
+        // Gain per seed 3.5, 4.5, 2: mean 3.33333, t CI [0.207529, 6.45914], ttest_rel p 0.0443630.
+        // Pooled episodes (6 per row): ce sd 4.26224 -> 1.96 sd / sqrt 6 = 3.41044; cam sd 5.61249 -> 4.49084.
+        assertEquals("table6,ce,one,mini,conv4,acc_1shot,3,47.1667,1.04083,44.5811,49.7522,52,-4.83333,,,,,,6,3.41044",
+                csv.get(1));
+        assertEquals("table6,cam,one,mini,conv4,acc_1shot,3,50.5,1.73205,46.1973,54.8027,54,-3.5,3,3.33333,0.207529,"
+                + "6.45914,0.044363,6,4.49084", csv.get(2));
+        String md = Files.readString(dir.resolve("table6.md"));
+        assertTrue(md.contains("50.50 ± 4.30 (n=3) [± 4.49 over 6 pooled episodes] (paper 54.00)"), md);
+        assertTrue(md.contains("the few-shot field's convention"), md);
+        assertTrue(md.contains("**+3.33 [0.21, 6.46] p=0.0444 (n=3)**"), md);
     }
 
     @Test
