@@ -28,8 +28,8 @@ import java.util.Map;
 /** Few-shot cells end to end on tiny glyph splits: records, samples, determinism, both heads. */
 @Tag("engine")
 class FewShotProtocolTest {
-    private static final String DATA = "fewshot-glyphs:base=6,val=2,novel=6,per=10,size=16,episodes=12,query=3";
-    private static final Recipe RECIPE = new Recipe(1, 16, 1e-3, 0, false, 0, "constant", "crop16:2", "adam");
+    private static final String DATA = "fewshot-glyphs:base=6,val=2,novel=6,per=10,size=20,episodes=12,query=3";
+    private static final Recipe RECIPE = new Recipe(1, 16, 1e-3, 0, false, 0, "constant", "crop20:2", "adam");
 
     @BeforeAll
     static void startEngine() {
@@ -38,9 +38,10 @@ class FewShotProtocolTest {
 
     private static RunRecord run(String protocol, String objective, Path out) {
         Objectives objectives = Objectives.builtIn();
-        Map<String, String> params = cambench.api.Params.resolve(objective,
-                objectives.provider(objective).parameters(), Map.of()).asMap();
-        Cell cell = new Cell(protocol, DATA, "conv4", objective, params, RECIPE, 1);
+        // one epoch: CAM-loss switched on from it (its default start, epoch 20, would leave the term off)
+        Map<String, String> params = cambench.api.Params.resolve(objective, objectives.provider(objective).parameters(),
+                objective.equals("cam") ? Map.of("start_epoch", "1") : Map.of()).asMap();
+        Cell cell = new Cell(protocol, DATA, "conv4np", objective, params, RECIPE, 1);
         RunContext context = new RunContext(new RunStore(out), new DatasetCatalog(null), objectives, 2, Device.cpu(),
                 new PrintStream(java.io.OutputStream.nullOutputStream()), "test");
         return new Protocols(FewShotProtocolTest.class.getClassLoader()).get(protocol).run(cell, context);
@@ -58,6 +59,8 @@ class FewShotProtocolTest {
             assertTrue(r.metric("acc_5shot") >= 0 && r.metric("acc_5shot") <= 100);
             assertEquals("baseline++", r.data().get("method"));
         }
+        // the CAM row runs what its label says: conv4np keeps a 3x3 map at 20 px, so the term is live
+        assertTrue(cam.epochs().get(cam.epochs().size() - 1).terms().get("cam") > 0, cam.epochs().toString());
         RunRecord again = run("fewshot-baseline++", "ce", out.resolve("c"));
         assertEquals(ce.samples(), again.samples(), "same cell, same seed: identical episodes and accuracies");
     }
