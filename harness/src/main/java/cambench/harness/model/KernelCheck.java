@@ -24,8 +24,9 @@ import java.util.SplittableRandom;
  * <p>Convolutions whose input and output channels per group are multiples of 16 (or whose input is
  * an image of at most 3 channels) were right in every probe, at every batch size tried, so a network
  * made only of those (the CIFAR ResNets, WRNs, Conv-4) is not probed and runs on the fast kernels
- * everywhere. A network with any other convolution (DenseNet-BC, PyramidNet, ShuffleNet, ...) is
- * built only after the probe passes.
+ * everywhere. A network with any other convolution (DenseNet-BC, PyramidNet, ShuffleNet,
+ * MobileNetV2) trains only after the probe passes (the trainer calls {@link #verify(NDManager,
+ * String, java.util.Map)} before the first step).
  */
 public final class KernelCheck {
     /** The probed shapes {batch, in, out, size}: DenseNet-like 16 to 4 and an odd width 12 to 12. */
@@ -74,6 +75,19 @@ public final class KernelCheck {
 
     private static boolean safe(long out, long inPerGroup) {
         return out % 16 == 0 && (inPerGroup % 16 == 0 || inPerGroup <= 3);
+    }
+
+    /**
+     * Whether the probed convolutions come out right on this machine (probed once, then cached);
+     * for tests that would otherwise fail on a machine with the kernel bug.
+     */
+    public static boolean machineComputesEveryShape(NDManager parent) {
+        try {
+            verifyMachine(parent, "");
+            return true;
+        } catch (UserException e) {
+            return false;
+        }
     }
 
     private static void verifyMachine(NDManager parent, String context) {

@@ -61,25 +61,15 @@ public final class Models {
 
     /**
      * Builds a network with a head of the caller's choice (e.g. the cosine head of Baseline++).
-     * A network with convolutions of the kind the engine may compute wrongly on this machine is
-     * checked first ({@link KernelCheck}).
      *
      * @param head (store, feature channels) to the head, registering its parameters in the store
-     * @throws UserException for an unknown name, or when the convolution kernels are wrong here
+     * @throws UserException for an unknown name
      */
     public static Network create(String name, ModelSpec spec, long seed, NDManager parent,
             java.util.function.BiFunction<ParameterStore, Integer, ClassifierHead> head) {
         BackboneFactory factory = factory(name);
         ParameterStore store = new ParameterStore(parent.newSubManager(), seed);
         Backbone backbone = factory.create(store, spec);
-        Network network = new Network(name, store, backbone, head.apply(store, backbone.featureChannels()),
-                spec.classes());
-        try {
-            KernelCheck.verify(parent, name, store.parameters());
-        } catch (RuntimeException e) {
-            network.close();
-            throw e;
-        }
-        return network;
+        return new Network(name, store, backbone, head.apply(store, backbone.featureChannels()), spec.classes());
     }
 }

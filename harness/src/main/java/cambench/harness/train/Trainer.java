@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import cambench.harness.data.Batch;
 import cambench.harness.data.BatchLoader;
+import cambench.harness.model.KernelCheck;
 import cambench.harness.model.Network;
 import cambench.harness.model.NetworkOutput;
 import cambench.api.LossTerms;
@@ -95,6 +96,10 @@ public final class Trainer {
                     + " use it in a distillation table (a column with a teacher)");
         }
         preflight();
+        KernelCheck.verify(manager, network.name(), network.store().parameters());
+        if (teacher != null) {
+            KernelCheck.verify(manager, teacher.name(), teacher.store().parameters());
+        }
     }
 
     /**

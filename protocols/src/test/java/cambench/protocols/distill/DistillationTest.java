@@ -79,7 +79,7 @@ class DistillationTest {
         EngineSetup.start(2);
         Recipe recipe = new Recipe(1, 16, 0.05, 0.9, false, 5e-4, "cosine", "none");
         String data = "glyphs:classes=4,train=8,test=2,size=16";
-        Cell teacher = new Cell(Plan.TEACHER_PROTOCOL, data, "mobilenetv2", "ce", Map.of(), recipe, 1);
+        Cell teacher = new Cell(Plan.TEACHER_PROTOCOL, data, "conv4", "ce", Map.of(), recipe, 1);
         Cell student = new Cell("distillation", data, "resnet8", "ccm",
                 Map.of("T", "4.0", "beta", "0.5", "gamma", "1.0"), recipe, 1, teacher);
         RunStore store = new RunStore(out);
