@@ -32,25 +32,33 @@ class AugmentationTest {
         assertEquals(source(2, 1, 3, 5), out[64 + 3 * 8 + 5], 1e-7);
     }
 
+    /** The shift (dy, dx) within the pad by which {@code out} equals image 1 padded as {@code index} maps, or null. */
+    private static int[] shiftOf(float[] out, int pad, java.util.function.IntBinaryOperator index) {
+        for (int dy = -pad; dy <= pad; dy++) {
+            for (int dx = -pad; dx <= pad; dx++) {
+                boolean all = true;
+                for (int c = 0; c < 3 && all; c++) {
+                    for (int y = 0; y < 8 && all; y++) {
+                        for (int x = 0; x < 8 && all; x++) {
+                            float want = source(1, c, index.applyAsInt(y + dy, 8), index.applyAsInt(x + dx, 8));
+                            all = Math.abs(out[c * 64 + y * 8 + x] - want) < 1e-6;
+                        }
+                    }
+                }
+                if (all) {
+                    return new int[] {dy, dx};
+                }
+            }
+        }
+        return null;
+    }
+
     @Test
     void padCrop_manySeeds_equalsImageShiftedWithinPad() {
         for (long seed = 0; seed < 20; seed++) {
-            float[] out = run("crop8:2", 1, seed);
-            boolean found = false;
-            for (int dy = -2; dy <= 2 && !found; dy++) {
-                for (int dx = -2; dx <= 2 && !found; dx++) {
-                    boolean all = true;
-                    for (int c = 0; c < 3 && all; c++) {
-                        for (int y = 0; y < 8 && all; y++) {
-                            for (int x = 0; x < 8 && all; x++) {
-                                all = Math.abs(out[c * 64 + y * 8 + x] - source(1, c, y + dy, x + dx)) < 1e-6;
-                            }
-                        }
-                    }
-                    found = all;
-                }
-            }
-            assertTrue(found, "seed " + seed + " is not a shift of at most 2 with zero padding");
+            // zero padding: source() is 0 outside the image
+            assertTrue(shiftOf(run("crop8:2", 1, seed), 2, (i, n) -> i) != null,
+                    "seed " + seed + " is not a shift of at most 2 with zero padding");
         }
     }
 
@@ -69,25 +77,9 @@ class AugmentationTest {
     void reflectCrop_manySeeds_equalsShiftOfTheReflectPaddedImage() {
         boolean sawBorder = false;
         for (long seed = 0; seed < 20; seed++) {
-            float[] out = run("rcrop8:2", 1, seed);
-            boolean found = false;
-            for (int dy = -2; dy <= 2 && !found; dy++) {
-                for (int dx = -2; dx <= 2 && !found; dx++) {
-                    boolean all = true;
-                    for (int c = 0; c < 3 && all; c++) {
-                        for (int y = 0; y < 8 && all; y++) {
-                            for (int x = 0; x < 8 && all; x++) {
-                                float want = source(1, c, Augmentation.reflectIndex(y + dy, 8),
-                                        Augmentation.reflectIndex(x + dx, 8));
-                                all = Math.abs(out[c * 64 + y * 8 + x] - want) < 1e-6;
-                            }
-                        }
-                    }
-                    found = all;
-                    sawBorder |= all && (dx != 0 || dy != 0);
-                }
-            }
-            assertTrue(found, "seed " + seed + " is not a shift of the reflect-padded image");
+            int[] shift = shiftOf(run("rcrop8:2", 1, seed), 2, Augmentation::reflectIndex);
+            assertTrue(shift != null, "seed " + seed + " is not a shift of the reflect-padded image");
+            sawBorder |= shift[0] != 0 || shift[1] != 0;
         }
         assertTrue(sawBorder, "no seed shifted the crop into the padding");
     }
