@@ -103,7 +103,7 @@ public final class Trainer {
     }
 
     /**
-     * Runs the objective once on two blank images, every schedule switched on and the teacher (if
+     * Runs the objective once on two blank images, as at the run's last step and the teacher (if
      * any) attached, so that a mismatch (teacher and student maps, a CAM of a 1x1 feature map) is a
      * one-line error naming the model and input size before the first step.
      */
@@ -119,7 +119,7 @@ public final class Trainer {
             NDArray y = m.create(new long[] {0, 1});
             NetworkOutput o = network.forward(x, false);
             try {
-                objective.terms(outputs(o, y, Progress.steadyState(), teacherOutputs(x))).total();
+                objective.terms(outputs(o, y, lastStep(), teacherOutputs(x))).total();
             } catch (UserException e) {
                 throw new UserException("objective '" + objective.name() + "' on model " + network.name() + " with "
                         + shape[1] + "x" + shape[2] + " inputs (feature map " + o.features().getShape() + "): "
@@ -128,6 +128,13 @@ public final class Trainer {
         } finally {
             releaseStrays();
         }
+    }
+
+    /** The last step of the run, every earlier epoch fully accurate: each schedule as late in the run as it gets. */
+    private Progress lastStep() {
+        int epochs = recipe.epochs();
+        return new Progress(epochs - 1, (long) epochs * train.batchesPerEpoch(), epochs,
+                java.util.Collections.nCopies(epochs - 1, 1.0));
     }
 
     /**
