@@ -8,7 +8,9 @@ import cambench.harness.data.BatchLoader;
 import cambench.harness.data.GlyphSet;
 import cambench.harness.data.ImageSet;
 import cambench.harness.data.Normalization;
+import cambench.harness.engine.Allocator;
 import cambench.harness.engine.EngineSetup;
+import cambench.harness.engine.OpProfile;
 import cambench.harness.model.ModelSpec;
 import cambench.harness.model.Models;
 import cambench.harness.model.Network;
@@ -75,6 +77,10 @@ final class TrainBenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object instead of lines")
     boolean json;
 
+    @Option(names = "--profile", paramLabel = "FILE", description = "after the timed steps, profile 10 more:"
+            + " Chrome trace to FILE, top ops by self time to stderr")
+    Path profile;
+
     @Mixin
     EngineOptions engine;
 
@@ -120,6 +126,10 @@ final class TrainBenchCommand implements Callable<Integer> {
             double trainSeconds = (System.nanoTime() - t0) / 1e9;
             long aliveEnd = aliveArrays(manager);
             double rssEnd = rssMb("VmRSS");
+            if (profile != null) {
+                OpProfile.print(OpProfile.record(profile, () -> loop.run(trainer, 10)), 30, 10,
+                        spec.commandLine().getErr());
+            }
             if (!objective.equals("ce")) {
                 out.putAll(pairedWithCe(manager, obj, trainer, loop, recipe, trainBatches, testBatches));
             }
@@ -152,6 +162,7 @@ final class TrainBenchCommand implements Callable<Integer> {
             out.put("malloc_arena_max", String.valueOf(System.getenv("MALLOC_ARENA_MAX")));
             out.put("malloc_mmap_threshold", String.valueOf(System.getenv("MALLOC_MMAP_THRESHOLD_")));
             out.put("ld_preload", String.valueOf(System.getenv("LD_PRELOAD")));
+            out.put("allocator", Allocator.name());
         }
         if (json) {
             spec.commandLine().getOut().println(RunStore.json().writeValueAsString(out));
