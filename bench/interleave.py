@@ -49,7 +49,7 @@ def main():
             d = parse_json(out)
             loads[name].append(load)
             for f in a.field:
-                values[name][f].append(float(d[f]))
+                values[name][f].append(float(d.get(f, "nan")))
             print("round %d %-12s load %.1f  %s" % (r + 1, name, load,
                   "  ".join("%s=%.2f" % (f, values[name][f][-1]) for f in a.field)), file=sys.stderr, flush=True)
     first = named[0][0]

@@ -12,6 +12,7 @@ ops by self time to stderr (bench/profile-compare.py sets it beside cambench's).
 """
 import argparse
 import json
+import resource
 import sys
 import time
 
@@ -167,6 +168,7 @@ def main():
         "train_images_per_s": a.steps * a.batch / train_s,
         "train_step_ms": 1000 * train_s / a.steps,
         "eval_images_per_s": (a.steps // 2) * a.batch / eval_s,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
     }))
 
 
