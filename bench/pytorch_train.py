@@ -149,9 +149,11 @@ def main():
     for _ in range(a.warmup):
         step()
     t0 = time.perf_counter()
+    c0 = time.process_time()
     for _ in range(a.steps):
         step()
     train_s = time.perf_counter() - t0
+    train_cpu_s = time.process_time() - c0
     if a.profile:
         profile(a.profile, step, 10)
     net.eval()
@@ -167,6 +169,7 @@ def main():
         "batch": a.batch, "threads": a.threads, "steps": a.steps,
         "train_images_per_s": a.steps * a.batch / train_s,
         "train_step_ms": 1000 * train_s / a.steps,
+        "train_cpu_ms_per_step": 1000 * train_cpu_s / a.steps,
         "eval_images_per_s": (a.steps // 2) * a.batch / eval_s,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
     }))

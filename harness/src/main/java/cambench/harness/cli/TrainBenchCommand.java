@@ -11,6 +11,7 @@ import cambench.harness.data.Normalization;
 import cambench.harness.engine.Allocator;
 import cambench.harness.engine.EngineSetup;
 import cambench.harness.engine.OpProfile;
+import cambench.harness.engine.ProcessClock;
 import cambench.harness.model.ModelSpec;
 import cambench.harness.model.Models;
 import cambench.harness.model.Network;
@@ -116,6 +117,7 @@ final class TrainBenchCommand implements Callable<Integer> {
             long aliveStart = aliveArrays(manager);
             double rssStart = rssMb("VmRSS");
             long t0 = System.nanoTime();
+            long cpu0 = ProcessClock.cpuNanos();
             List<Map<String, Object>> trace = new ArrayList<>();
             double waitSeconds = 0;
             for (int done = 0; done < steps; done += TRACE_EVERY) {
@@ -124,6 +126,7 @@ final class TrainBenchCommand implements Callable<Integer> {
                 trace.add(memoryPoint(done + n, manager));
             }
             double trainSeconds = (System.nanoTime() - t0) / 1e9;
+            double cpuMsPerStep = (ProcessClock.cpuNanos() - cpu0) / 1e6 / steps;
             long aliveEnd = aliveArrays(manager);
             double rssEnd = rssMb("VmRSS");
             if (profile != null) {
@@ -148,6 +151,7 @@ final class TrainBenchCommand implements Callable<Integer> {
             out.put("parameters", net.store().parameterCount());
             out.put("train_images_per_s", steps * (double) batch / trainSeconds);
             out.put("train_step_ms", 1000 * trainSeconds / steps);
+            out.put("train_cpu_ms_per_step", cpuMsPerStep);
             out.put("data_wait_ms_per_step", 1000 * waitSeconds / steps);
             out.put("eval_images_per_s", test.count() / evalSeconds);
             out.put("data_images_per_s", dataRate);
