@@ -5,11 +5,15 @@ ResNet-20/56 as cambench's CifarResNet (3x3 stem 16, stages 16/32/64, post-activ
 blocks, 1x1 conv + BN projection shortcuts where the shape changes) and WRN-16-4 as its
 WideResNet (pre-activation, 1x1 conv shortcut); SGD momentum 0.9, weight decay 5e-4, cross
 entropy, random data (no input pipeline), warm-up then timed steps. Prints one JSON object.
+With --profile FILE, 10 more steps run under torch.profiler: a Chrome trace to FILE and the top
+ops by self time to stderr (bench/profile-compare.py sets it beside cambench's).
 
     /usr/bin/python3 bench/pytorch_train.py --model resnet20 --classes 100 --batch 128 --threads 2
 """
 import argparse
 import json
+import resource
+import sys
 import time
 
 import torch
@@ -97,6 +101,25 @@ def build(name, classes):
     raise SystemExit("unknown model " + name + " (resnetN or wrn_D_K)")
 
 
+def profile(path, step, steps):
+    """Runs `steps` training steps under torch.profiler (shapes recorded) and writes a Chrome trace.
+
+    The trace is written from the profiler's events, in the layout libtorch's legacy profiler (and so
+    `cambench bench train --profile`) uses: a JSON array of complete events, each with its input
+    shapes in "shape", so both sides can be compared per operator and shape.
+    """
+    from torch.profiler import ProfilerActivity
+    with torch.profiler.profile(activities=[ProfilerActivity.CPU], record_shapes=True) as prof:
+        for _ in range(steps):
+            step()
+    events = [{"name": e.name, "ph": "X", "ts": e.time_range.start, "dur": e.time_range.end - e.time_range.start,
+               "tid": e.thread, "pid": "CPU Functions", "shape": [list(s) for s in (e.input_shapes or [])]}
+              for e in prof.events()]
+    with open(path, "w") as f:
+        json.dump(events, f)
+    print(prof.key_averages().table(sort_by="self_cpu_time_total", row_limit=30), file=sys.stderr)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", default="resnet20")
@@ -105,6 +128,7 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--steps", type=int, default=60)
     ap.add_argument("--warmup", type=int, default=10)
+    ap.add_argument("--profile", metavar="FILE", help="profile 10 more steps: Chrome trace to FILE")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.set_num_interop_threads(1)
@@ -125,9 +149,13 @@ def main():
     for _ in range(a.warmup):
         step()
     t0 = time.perf_counter()
+    c0 = time.process_time()
     for _ in range(a.steps):
         step()
     train_s = time.perf_counter() - t0
+    train_cpu_s = time.process_time() - c0
+    if a.profile:
+        profile(a.profile, step, 10)
     net.eval()
     with torch.inference_mode():
         for _ in range(3):
@@ -141,7 +169,9 @@ def main():
         "batch": a.batch, "threads": a.threads, "steps": a.steps,
         "train_images_per_s": a.steps * a.batch / train_s,
         "train_step_ms": 1000 * train_s / a.steps,
+        "train_cpu_ms_per_step": 1000 * train_cpu_s / a.steps,
         "eval_images_per_s": (a.steps // 2) * a.batch / eval_s,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
     }))
 
 

@@ -8,7 +8,10 @@ import cambench.harness.data.BatchLoader;
 import cambench.harness.data.GlyphSet;
 import cambench.harness.data.ImageSet;
 import cambench.harness.data.Normalization;
+import cambench.harness.engine.Allocator;
 import cambench.harness.engine.EngineSetup;
+import cambench.harness.engine.OpProfile;
+import cambench.harness.engine.ProcessClock;
 import cambench.harness.model.ModelSpec;
 import cambench.harness.model.Models;
 import cambench.harness.model.Network;
@@ -75,6 +78,10 @@ final class TrainBenchCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print one JSON object instead of lines")
     boolean json;
 
+    @Option(names = "--profile", paramLabel = "FILE", description = "after the timed steps, profile 10 more:"
+            + " Chrome trace to FILE, top ops by self time to stderr")
+    Path profile;
+
     @Mixin
     EngineOptions engine;
 
@@ -111,6 +118,7 @@ final class TrainBenchCommand implements Callable<Integer> {
             long aliveStart = aliveArrays(manager);
             double rssStart = rssMb("VmRSS");
             long t0 = System.nanoTime();
+            long cpu0 = ProcessClock.cpuNanos();
             List<Map<String, Object>> trace = new ArrayList<>();
             double waitSeconds = 0;
             for (int done = 0; done < steps; done += TRACE_EVERY) {
@@ -119,8 +127,13 @@ final class TrainBenchCommand implements Callable<Integer> {
                 trace.add(memoryPoint(done + n, manager));
             }
             double trainSeconds = (System.nanoTime() - t0) / 1e9;
+            double cpuMsPerStep = (ProcessClock.cpuNanos() - cpu0) / 1e6 / steps;
             long aliveEnd = aliveArrays(manager);
             double rssEnd = rssMb("VmRSS");
+            if (profile != null) {
+                OpProfile.print(OpProfile.record(profile, () -> loop.run(trainer, 10)), 30, 10,
+                        spec.commandLine().getErr());
+            }
             if (!objective.equals("ce")) {
                 out.putAll(pairedWithCe(manager, obj, trainer, loop, recipe, trainBatches, testBatches));
             }
@@ -139,6 +152,7 @@ final class TrainBenchCommand implements Callable<Integer> {
             out.put("parameters", net.store().parameterCount());
             out.put("train_images_per_s", steps * (double) batch / trainSeconds);
             out.put("train_step_ms", 1000 * trainSeconds / steps);
+            out.put("train_cpu_ms_per_step", cpuMsPerStep);
             out.put("data_wait_ms_per_step", 1000 * waitSeconds / steps);
             out.put("eval_images_per_s", test.count() / evalSeconds);
             out.put("data_images_per_s", dataRate);
@@ -153,6 +167,7 @@ final class TrainBenchCommand implements Callable<Integer> {
             out.put("malloc_arena_max", String.valueOf(System.getenv("MALLOC_ARENA_MAX")));
             out.put("malloc_mmap_threshold", String.valueOf(System.getenv("MALLOC_MMAP_THRESHOLD_")));
             out.put("ld_preload", String.valueOf(System.getenv("LD_PRELOAD")));
+            out.put("allocator", Allocator.name());
         }
         if (json) {
             spec.commandLine().getOut().println(RunStore.json().writeValueAsString(out));

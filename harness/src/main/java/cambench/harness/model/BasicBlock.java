@@ -32,6 +32,7 @@ final class BasicBlock {
         NDArray h = bn1.forward(conv1.forward(x), training).getNDArrayInternal().relu();
         h = bn2.forward(conv2.forward(h), training);
         NDArray shortcut = projection == null ? x : projectionBn.forward(projection.forward(x), training);
-        return h.add(shortcut).getNDArrayInternal().relu();
+        // in place: h is BN's output, which BN's backward does not need (x, a stage output, stays intact)
+        return h.addi(shortcut).getNDArrayInternal().relu();
     }
 }

@@ -30,6 +30,7 @@ final class WideBasicBlock implements Block {
         NDArray a = pre.forward(x, training);
         NDArray h = mid.forward(conv1.forward(a), training);
         h = conv2.forward(Ops.dropout(h, dropout, training));
-        return h.add(shortcut == null ? x : shortcut.forward(a));
+        // in place: h is conv2's output, which conv's backward does not need (x stays intact)
+        return h.addi(shortcut == null ? x : shortcut.forward(a));
     }
 }

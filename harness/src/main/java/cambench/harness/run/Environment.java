@@ -1,5 +1,6 @@
 package cambench.harness.run;
 
+import cambench.harness.engine.Allocator;
 import cambench.harness.engine.EngineSetup;
 
 import java.net.InetAddress;
@@ -24,6 +25,7 @@ public final class Environment {
         env.put("threads", Integer.toString(threads));
         env.put("device", device);
         env.put("graph_optimizer", "false");
+        env.put("allocator", Allocator.name());
         return env;
     }
 

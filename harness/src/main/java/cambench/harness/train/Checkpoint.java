@@ -1,6 +1,7 @@
 package cambench.harness.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import cambench.api.UserException;
 import cambench.results.store.RunStore;
 
@@ -88,7 +89,12 @@ public final class Checkpoint {
                     throw new UserException(file + ": array " + e.getKey() + " missing or of another size;"
                             + " delete the checkpoint to restart the cell");
                 }
-                e.getValue().set(v);
+                NDArray target = e.getValue();
+                // copy into the array's own memory: NDArray.set(float[]) would give it new storage and cut
+                // it off from arrays it is a view of (the optimizer's flat parameters and state)
+                try (NDArray src = target.getManager().create(v, target.getShape())) {
+                    target.set(new NDIndex("..."), src);
+                }
             }
             return new String(text, StandardCharsets.UTF_8);
         }
