@@ -1,5 +1,6 @@
 package cambench.protocols;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,16 +29,20 @@ import java.util.stream.Stream;
  */
 class ShippedSpecsTest {
     private static final PlanResources RESOURCES = new PlanResources(ShippedSpecsTest.class.getClassLoader());
+    private static final cambench.harness.run.Protocols PROTOCOLS =
+            new cambench.harness.run.Protocols(ShippedSpecsTest.class.getClassLoader());
 
     @ParameterizedTest
     @ValueSource(strings = {"smoke", "quick", "cpu", "paper"})
     void preset_plansEveryTable_withKnownModelsAndParameters(String name) {
         Preset preset = RESOURCES.preset(name);
         assertFalse(preset.tables().isEmpty(), name + " lists no tables");
-        Plan plan = new PlanBuilder(RESOURCES, Objectives.builtIn()).build(name, List.of(), null, List.of(), Map.of());
+        Plan plan = new PlanBuilder(RESOURCES, Objectives.builtIn(), PROTOCOLS::settings).build(name, List.of(), null, List.of(), Map.of());
         assertTrue(plan.tables().size() == preset.tables().size());
         for (Cell cell : plan.distinctCells()) {
             assertTrue(Models.names().contains(cell.model()), name + ": unknown model " + cell.model());
+            // every cell carries all of its protocol's settings, so each is in the key and the record
+            assertEquals(PROTOCOLS.settings(cell.protocol()).size(), cell.settings().size(), cell.fileName());
             if (cell.teacher() != null) {
                 assertTrue(Models.names().contains(cell.teacher().model()), name + ": unknown teacher " + cell.teacher());
             }
@@ -47,7 +52,7 @@ class ShippedSpecsTest {
     @ParameterizedTest
     @ValueSource(strings = {"smoke", "quick"})
     void preset_everyDataSpecLoads(String name) {
-        Plan plan = new PlanBuilder(RESOURCES, Objectives.builtIn()).build(name, List.of(), 1, List.of(), Map.of());
+        Plan plan = new PlanBuilder(RESOURCES, Objectives.builtIn(), PROTOCOLS::settings).build(name, List.of(), 1, List.of(), Map.of());
         java.util.Set<String> seen = new java.util.TreeSet<>();
         for (Cell cell : plan.distinctCells()) {
             if (!seen.add(cell.protocol().startsWith("fewshot") + " " + cell.dataset())) {

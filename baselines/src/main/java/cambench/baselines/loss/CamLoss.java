@@ -68,9 +68,12 @@ public final class CamLoss implements Objective {
             super("cam", Kind.LOSS, "CAM-loss: CE + alpha * L1(mm(CAAM), mm(CAM of target)), step schedule on alpha",
                     List.of(ParamSpec.of("alpha", 3.0, "weight c of the CAM term once switched on"),
                             ParamSpec.of("start_epoch", 20, "1-based epoch t from which alpha applies, or"
-                                    + " 'adaptive' (after the first epoch with training accuracy > 50%)")),
+                                    + " 'adaptive' (after the first epoch whose training accuracy exceeds"
+                                    + " adaptive_accuracy)"),
+                            ParamSpec.of("adaptive_accuracy", 0.5, "training accuracy (fraction) that switches"
+                                    + " alpha on when start_epoch is 'adaptive'")),
                     context -> new CamLoss(context.params().atLeast("alpha", 0),
-                            AlphaStep.parse(context.params(), "start_epoch")));
+                            AlphaStep.parse(context.params(), "start_epoch", "adaptive_accuracy")));
         }
     }
 
@@ -78,16 +81,22 @@ public final class CamLoss implements Objective {
      * The step schedule of alpha (paper Eq. 7).
      *
      * @param startEpoch 1-based start epoch t, or -1 for adaptive
+     * @param adaptiveAccuracy the training accuracy (fraction) an epoch must exceed to switch
+     *     alpha on in adaptive mode
      */
-    public record AlphaStep(int startEpoch) {
-        /** Parses a whole number >= 0 or {@code adaptive}. */
-        static AlphaStep parse(Params p, String key) {
+    public record AlphaStep(int startEpoch, double adaptiveAccuracy) {
+        /** Parses a whole number >= 0 or {@code adaptive}, and the adaptive threshold in [0, 1). */
+        static AlphaStep parse(Params p, String key, String thresholdKey) {
+            double threshold = p.atLeast(thresholdKey, 0);
+            if (threshold >= 1) {
+                throw p.invalid(thresholdKey, "a fraction in [0, 1)");
+            }
             String v = p.string(key);
             if (v.equals("adaptive")) {
-                return new AlphaStep(-1);
+                return new AlphaStep(-1, threshold);
             }
             try {
-                return new AlphaStep(p.integer(key, 0));
+                return new AlphaStep(p.integer(key, 0), threshold);
             } catch (UserException e) {
                 throw p.invalid(key, "a whole number >= 0 or 'adaptive'");
             }
@@ -98,7 +107,7 @@ public final class CamLoss implements Objective {
             if (startEpoch >= 0) {
                 return progress.epoch() + 1 >= startEpoch;
             }
-            return progress.trainAccuracies().stream().anyMatch(a -> a > 0.5);
+            return progress.trainAccuracies().stream().anyMatch(a -> a > adaptiveAccuracy);
         }
     }
 }

@@ -12,14 +12,16 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
+import cambench.harness.run.Protocols;
+
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code cambench list objectives|models|presets}. */
+/** {@code cambench list objectives|models|presets|protocols}. */
 @Command(name = "list", mixinStandardHelpOptions = true,
-        header = "List objectives (name, kind, parameters, defaults), models or presets.")
+        header = "List objectives (name, kind, parameters, defaults), models, presets or protocols (with their settings).")
 final class ListCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "WHAT", description = "objectives, models or presets")
+    @Parameters(index = "0", paramLabel = "WHAT", description = "objectives, models, presets or protocols")
     String what;
 
     @Mixin
@@ -50,7 +52,16 @@ final class ListCommand implements Callable<Integer> {
                     out.printf("%-6s seeds %d, tables %s: %s%n", name, p.seeds(), p.tables(), p.description());
                 }
             }
-            default -> throw new UserException("list " + what + ": expected objectives, models or presets");
+            case "protocols" -> {
+                Protocols protocols = new Protocols(plugins.loader());
+                for (String name : protocols.names()) {
+                    out.println(name);
+                    for (ParamSpec s : protocols.settings(name)) {
+                        out.printf("    %s = %s  (%s)%n", s.name(), s.defaultValue(), s.description());
+                    }
+                }
+            }
+            default -> throw new UserException("list " + what + ": expected objectives, models, presets or protocols");
         }
         out.flush();
         return 0;

@@ -68,8 +68,9 @@ final class ReproduceCommand implements Callable<Integer> {
         for (String l : losses) {
             extra.add(l.startsWith("+") ? l.substring(1) : l);
         }
-        Plan plan = new PlanBuilder(new PlanResources(loader), objectives).build(preset, tables, seeds, extra,
-                run.params);
+        Protocols protocols = new Protocols(loader);
+        Plan plan = new PlanBuilder(new PlanResources(loader), objectives, protocols::settings).build(preset, tables,
+                seeds, extra, run.params, run.settings);
         List<Cell> cells = plan.distinctCells();
         if (dryRun) {
             PrintWriter stdout = spec.commandLine().getOut();
@@ -85,7 +86,7 @@ final class ReproduceCommand implements Callable<Integer> {
         PrintStream log = ProgressStream.over(spec.commandLine().getErr());
         RunContext context = new RunContext(store, new DatasetCatalog(run.dataRoot), objectives, engine.threads,
                 device, log, "");
-        CellRunner runner = new CellRunner(new Protocols(loader), context);
+        CellRunner runner = new CellRunner(protocols, context);
         log.println("cambench: preset " + plan.preset().name() + ", " + cells.size() + " cells, store " + run.out);
         if (cellIndex != null) {
             if (cellIndex < 0 || cellIndex >= cells.size()) {

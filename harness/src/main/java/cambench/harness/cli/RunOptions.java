@@ -15,6 +15,10 @@ public final class RunOptions {
             + " e.g. alpha=2; OBJECTIVE.NAME=VALUE as an override in reproduce, e.g. cam.alpha=2")
     Map<String, String> params = new LinkedHashMap<>();
 
+    @Option(names = "--setting", description = "protocol setting (repeatable): NAME=VALUE, e.g. finetune_epochs=50"
+            + " or dropout=0.3 (cambench list protocols); in reproduce it applies to every cell whose protocol takes it")
+    Map<String, String> settings = new LinkedHashMap<>();
+
     @Option(names = "--data-root", description = "folder holding real data sets (cifar-10-batches-bin, ...)")
     Path dataRoot;
 

@@ -76,11 +76,14 @@ final class TrainCommand implements Callable<Integer> {
         Recipe recipe = new Recipe(epochs, batchSize, lr, momentum, nesterov, weightDecay, schedule, augment);
         Map<String, String> resolved = Params.resolve(objective, objectives.provider(objective).parameters(),
                 run.params).asMap();
-        Cell cell = new Cell("classification", dataset, model, objective, resolved, recipe, seed);
+        Protocols protocols = new Protocols(loader);
+        Map<String, String> settings = Params.resolve("protocol classification", protocols.settings("classification"),
+                run.settings).asMap();
+        Cell cell = new Cell("classification", dataset, model, objective, resolved, recipe, seed, null, settings);
         RunStore store = new RunStore(run.out);
         RunContext context = new RunContext(store, new DatasetCatalog(run.dataRoot), objectives, engine.threads,
                 engine.start(), ProgressStream.over(spec.commandLine().getErr()), "");
-        new CellRunner(new Protocols(loader), context).runOne(cell, 0, 1);
+        new CellRunner(protocols, context).runOne(cell, 0, 1);
         spec.commandLine().getOut().println(store.recordPath(cell));
         spec.commandLine().getOut().flush();
         return 0;

@@ -34,6 +34,7 @@ public final class BatchedFineTuner {
     private final EpisodeStart start;
     private final int chunk;
     private final int threads;
+    private final java.util.function.IntToDoubleFunction cosineScale;
 
     /**
      * Creates a solver.
@@ -45,6 +46,16 @@ public final class BatchedFineTuner {
      * @param threads Java threads sharing the episodes of a chunk
      */
     public BatchedFineTuner(FineTuneHead head, FineTuneRecipe recipe, long seed, int chunk, int threads) {
+        this(head, recipe, seed, chunk, threads, FineTuneHead::cosineScale);
+    }
+
+    /**
+     * A solver whose cosine head's scale for a {@code way}-way episode is {@code cosineScale(way)}
+     * (the other constructors: {@link FineTuneHead#cosineScale}).
+     */
+    public BatchedFineTuner(FineTuneHead head, FineTuneRecipe recipe, long seed, int chunk, int threads,
+            java.util.function.IntToDoubleFunction cosineScale) {
+        this.cosineScale = cosineScale;
         if (chunk < 1 || threads < 1) {
             throw new IllegalArgumentException("chunk and threads must be >= 1, got " + chunk + ", " + threads);
         }
@@ -213,7 +224,7 @@ public final class BatchedFineTuner {
             this.qpc = in.qpc;
             this.n = way * shot;
             this.cosine = head == FineTuneHead.COSINE;
-            this.scale = FineTuneHead.cosineScale(way);
+            this.scale = cosineScale.applyAsDouble(way);
             this.gram = products.gram;
             this.p0 = products.p0;
             this.kq = products.kq;

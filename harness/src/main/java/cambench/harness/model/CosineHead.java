@@ -21,8 +21,16 @@ public final class CosineHead implements ClassifierHead {
     private final NDArray g;
     private final double scale;
 
-    /** Creates a K-way head on C features, parameters {@code fc.v} [K, C] and {@code fc.g} [K]. */
+    /** Creates a K-way head on C features with CloserLook's scale for K classes ({@link FineTuneHead#cosineScale}). */
     public CosineHead(ParameterStore store, int channels, int classes) {
+        this(store, channels, classes, FineTuneHead.cosineScale(classes));
+    }
+
+    /** Creates a K-way head on C features, parameters {@code fc.v} [K, C] and {@code fc.g} [K], logits times {@code scale}. */
+    public CosineHead(ParameterStore store, int channels, int classes, double scale) {
+        if (!(scale > 0)) {
+            throw new IllegalArgumentException("cosine scale must be > 0, got " + scale);
+        }
         this.v = store.parameter("fc.v", new Shape(classes, channels), Init.linearDefault(channels));
         float[] values = v.toFloatArray();
         this.g = store.parameter("fc.g", new Shape(classes), (shape, random) -> {
@@ -36,7 +44,7 @@ public final class CosineHead implements ClassifierHead {
             }
             return norms;
         });
-        this.scale = FineTuneHead.cosineScale(classes);
+        this.scale = scale;
     }
 
     /** The scale factor of the logits. */

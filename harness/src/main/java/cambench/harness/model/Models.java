@@ -29,6 +29,11 @@ public final class Models {
     private Models() {
     }
 
+    /** Whether architecture {@code name} uses {@link ModelSpec#dropout()} (Wide ResNets); others ignore it. */
+    public static boolean hasDropout(String name) {
+        return WideResNet.owns(name);
+    }
+
     /** Every registered architecture name, sorted. */
     public static Set<String> names() {
         return REGISTRY.keySet();

@@ -73,6 +73,11 @@ public final class WideResNet {
     }
 
     /** Adds the {@link #REGISTERED} WRNs ({@code wrn_16_1} ... {@code wrn_40_2}) to a registry. */
+    /** Whether {@code name} is a Wide ResNet name ({@code wrn_DEPTH_WIDTH}). */
+    static boolean owns(String name) {
+        return NAME.matcher(name).matches();
+    }
+
     static void register(Map<String, BackboneFactory> registry) {
         for (int[] dk : REGISTERED) {
             String name = "wrn_" + dk[0] + "_" + dk[1];

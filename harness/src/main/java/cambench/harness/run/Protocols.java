@@ -1,7 +1,9 @@
 package cambench.harness.run;
 
+import cambench.api.ParamSpec;
 import cambench.api.UserException;
 
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
@@ -28,5 +30,15 @@ public final class Protocols {
             throw new UserException("unknown protocol '" + name + "'; known: " + String.join(", ", byName.keySet()));
         }
         return p;
+    }
+
+    /** Every registered protocol name, sorted. */
+    public java.util.Set<String> names() {
+        return java.util.Collections.unmodifiableSet(byName.keySet());
+    }
+
+    /** The settings protocol {@code name} declares ({@link Protocol#settings}). */
+    public List<ParamSpec> settings(String name) {
+        return get(name).settings();
     }
 }

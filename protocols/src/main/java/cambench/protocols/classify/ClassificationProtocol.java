@@ -14,6 +14,11 @@ import java.util.Map;
 public final class ClassificationProtocol implements Protocol {
 
     @Override
+    public java.util.List<cambench.api.ParamSpec> settings() {
+        return ClassificationRun.SETTINGS;
+    }
+
+    @Override
     public String name() {
         return "classification";
     }

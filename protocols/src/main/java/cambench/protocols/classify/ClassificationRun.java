@@ -1,5 +1,7 @@
 package cambench.protocols.classify;
 
+import cambench.api.ParamSpec;
+
 import ai.djl.ndarray.NDManager;
 import cambench.harness.data.Augmentation;
 import cambench.harness.data.BatchLoader;
@@ -22,6 +24,7 @@ import cambench.results.record.RunRecord;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -36,6 +39,34 @@ import java.util.function.Consumer;
  */
 public final class ClassificationRun {
     private ClassificationRun() {
+    }
+
+    /**
+     * The settings of every protocol that trains a network through this class (classification,
+     * teacher, distillation): dropout, which the paper's recipes leave at 0.
+     */
+    public static final List<ParamSpec> SETTINGS = List.of(ParamSpec.of("dropout", 0.0,
+            "dropout rate inside architectures that have one (Wide ResNet blocks); 0 = off"));
+
+    /**
+     * The dropout rate {@code cell} asks for.
+     *
+     * @throws cambench.api.UserException for a rate outside [0, 1), or a rate above 0 for an
+     *     architecture without dropout (it would silently do nothing)
+     */
+    public static double dropout(Cell cell) {
+        Map<String, String> own = cell.settings().containsKey("dropout")
+                ? Map.of("dropout", cell.settings().get("dropout")) : Map.of();
+        Params settings = Params.resolve("protocol " + cell.protocol(), SETTINGS, own);
+        double rate = settings.atLeast("dropout", 0);
+        if (rate >= 1) {
+            throw settings.invalid("dropout", "must be < 1");
+        }
+        if (rate > 0 && !Models.hasDropout(cell.model())) {
+            throw settings.invalid("dropout", "is " + rate + " but model " + cell.model()
+                    + " has no dropout (only Wide ResNets do); leave it at 0");
+        }
+        return rate;
     }
 
     /**
@@ -58,7 +89,7 @@ public final class ClassificationRun {
         BatchLoader testBatches = BatchLoader.builder().setData(data.test()).setBatchSize(256)
                 .optAugmentation(Augmentation.parse(data.testAugment(), norm)).optShuffle(false).build();
         int[] shape = trainBatches.sampleShape();
-        ModelSpec spec = new ModelSpec(shape[0], shape[1], train.classCount(), 0);
+        ModelSpec spec = new ModelSpec(shape[0], shape[1], train.classCount(), dropout(cell));
         Objectives objectives = context.objectives();
         Params params = objectives.resolved(cell.objective(), cell.params());
         try (NDManager manager = NDManager.newBaseManager(context.device());

@@ -27,6 +27,11 @@ import java.util.Map;
 public final class DistillationProtocol implements Protocol {
 
     @Override
+    public java.util.List<cambench.api.ParamSpec> settings() {
+        return ClassificationRun.SETTINGS;
+    }
+
+    @Override
     public String name() {
         return "distillation";
     }

@@ -24,6 +24,11 @@ import java.util.Map;
 public final class TeacherProtocol implements Protocol {
 
     @Override
+    public java.util.List<cambench.api.ParamSpec> settings() {
+        return ClassificationRun.SETTINGS;
+    }
+
+    @Override
     public String name() {
         return cambench.results.plan.Plan.TEACHER_PROTOCOL;
     }

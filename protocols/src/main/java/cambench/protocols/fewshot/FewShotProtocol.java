@@ -21,6 +21,9 @@ import cambench.harness.model.ModelSpec;
 import cambench.harness.model.Models;
 import cambench.harness.model.Network;
 import cambench.api.ObjectiveInstance;
+import cambench.api.ParamSpec;
+import cambench.api.Params;
+import cambench.protocols.classify.ClassificationRun;
 import cambench.harness.run.Environment;
 import cambench.harness.run.Protocol;
 import cambench.harness.run.RunContext;
@@ -43,7 +46,13 @@ import java.util.Map;
  * head on the base classes (for {@code cross:SOURCE->TARGET} every class of the source, base + val
  * + novel, as CloserLook's cross-domain setting) with the cell's objective and recipe, freeze the
  * backbone, extract the novel classes' features once, then for 1 and 5 shots fine-tune a new head per episode
- * ({@link FineTuneRecipe#CLOSER_LOOK}) and report query accuracy (%).
+ * (by default {@link FineTuneRecipe#CLOSER_LOOK}) and report query accuracy (%).
+ *
+ * <p>Settings ({@link #settings}; defaults as CloserLook): the test-time fine-tuning recipe
+ * ({@code finetune_*}), the cosine head's scale ({@code cosine_scale}: {@code auto} = 2 for at
+ * most 200 classes, 10 above, at training and test time alike; or a number for both), the number
+ * of base images the per-epoch base error is measured on ({@code base_check_images}) and
+ * {@code dropout}.
  *
  * <p>Two registered variants that differ only in the head, at training and test time:
  * {@code fewshot-baseline} (linear) and {@code fewshot-baseline++} (cosine, {@link CosineHead}).
@@ -51,10 +60,11 @@ import java.util.Map;
  * the same seed, so every objective with the same seed sees the same episodes (paired by (seed,
  * episode index)). The data set spec sets way, query and episodes ({@link FewShotCatalog}).
  * Records hold metrics {@code acc_1shot}, {@code acc_5shot} (mean over episodes), their 95%
- * half-widths ({@code 1.96 sd / sqrt(n)}), {@code base_top1_error} (last epoch, on at most 512
- * base training images, test transform), and the per-episode accuracies as samples.
+ * half-widths ({@code 1.96 sd / sqrt(n)}), {@code base_top1_error} (last epoch, on at most
+ * {@code base_check_images} base training images, test transform), and the per-episode accuracies as samples.
  */
 public abstract class FewShotProtocol implements Protocol {
+    private static final FineTuneRecipe CLOSER = FineTuneRecipe.CLOSER_LOOK;
     /** The shot counts of Table 6. */
     public static final int[] SHOTS = {1, 5};
 
@@ -85,9 +95,50 @@ public abstract class FewShotProtocol implements Protocol {
         return "fewshot-" + head.method();
     }
 
+    /** The settings of both variants, with CloserLook's values as defaults. */
+    static final List<ParamSpec> SETTINGS = List.of(
+            ParamSpec.of("finetune_epochs", CLOSER.epochs(), "passes over an episode's support set at test time"),
+            ParamSpec.of("finetune_batch_size", CLOSER.batchSize(), "support images per fine-tuning step"),
+            ParamSpec.of("finetune_lr", CLOSER.lr(), "SGD learning rate of the test-time head"),
+            ParamSpec.of("finetune_momentum", CLOSER.momentum(), "SGD momentum of the test-time head"),
+            ParamSpec.of("finetune_dampening", CLOSER.dampening(), "SGD dampening of the test-time head"),
+            ParamSpec.of("finetune_weight_decay", CLOSER.weightDecay(), "L2 weight decay of the test-time head"),
+            ParamSpec.of("cosine_scale", "auto", "Baseline++ logit scale at training and test time: auto = 2 for"
+                    + " <= 200 classes, 10 above (CloserLook), or a number"),
+            ParamSpec.of("base_check_images", 512, "base training images (evenly spaced) the per-epoch base error"
+                    + " is measured on"),
+            ClassificationRun.SETTINGS.get(0));
+
+    @Override
+    public List<ParamSpec> settings() {
+        return SETTINGS;
+    }
+
+    /** The test-time fine-tuning recipe of {@code settings}. */
+    static FineTuneRecipe fineTuneRecipe(Params settings) {
+        FineTuneRecipe r = new FineTuneRecipe(settings.integer("finetune_epochs", 1),
+                settings.integer("finetune_batch_size", 1), settings.above("finetune_lr", 0),
+                settings.atLeast("finetune_momentum", 0), settings.atLeast("finetune_dampening", 0),
+                settings.atLeast("finetune_weight_decay", 0));
+        if (r.momentum() >= 1 || r.dampening() > 1) {
+            throw settings.invalid(r.momentum() >= 1 ? "finetune_momentum" : "finetune_dampening",
+                    "must be below 1 (momentum) / at most 1 (dampening)");
+        }
+        return r;
+    }
+
+    /** The cosine scale for {@code classes} classes under {@code settings}. */
+    static double cosineScale(Params settings, int classes) {
+        String v = settings.string("cosine_scale");
+        return v.equals("auto") ? FineTuneHead.cosineScale(classes) : settings.above("cosine_scale", 0);
+    }
+
     @Override
     public RunRecord run(Cell cell, RunContext context) {
         String started = Instant.now().toString();
+        Params settings = settingsOf(cell);
+        FineTuneRecipe fineTune = fineTuneRecipe(settings);
+        double dropout = ClassificationRun.dropout(cell);
         FewShotCatalog.FewShotSplit data = new FewShotCatalog(context.catalog().dataRoot()).load(cell.dataset());
         ImageSet base = data.base();
         Normalization norm = Normalization.of(base);
@@ -96,14 +147,15 @@ public abstract class FewShotProtocol implements Protocol {
         int batch = cell.recipe().batchSize();
         BatchLoader trainBatches = BatchLoader.builder().setData(base).setBatchSize(batch).optAugmentation(trainAug)
                 .optSeed(cell.seed()).optShuffle(true).optDropLast(base.count() > batch).build();
-        BatchLoader baseCheck = BatchLoader.builder().setData(strided(base, 512)).setBatchSize(256)
+        BatchLoader baseCheck = BatchLoader.builder().setData(strided(base, settings.integer("base_check_images", 1))).setBatchSize(256)
                 .optAugmentation(testAug).optShuffle(false).build();
         int[] shape = trainBatches.sampleShape();
         int classes = base.classCount();
-        ModelSpec spec = new ModelSpec(shape[0], shape[1], classes, 0);
+        ModelSpec spec = new ModelSpec(shape[0], shape[1], classes, dropout);
+        double trainScale = cosineScale(settings, classes);
         try (NDManager manager = NDManager.newBaseManager(context.device());
                 Network net = Models.create(cell.model(), spec, cell.seed(), manager, (store, channels) ->
-                        head == FineTuneHead.COSINE ? new CosineHead(store, channels, classes)
+                        head == FineTuneHead.COSINE ? new CosineHead(store, channels, classes, trainScale)
                                 : new LinearHead(store, channels, classes))) {
             ObjectiveInstance objective = context.objectives().create(cell.objective(),
                     context.objectives().resolved(cell.objective(), cell.params()), classes,
@@ -115,13 +167,14 @@ public abstract class FewShotProtocol implements Protocol {
             FeatureCache features = extract(net, data.novel(), testAug, manager);
             Map<String, Double> metrics = new LinkedHashMap<>();
             Map<String, List<Double>> samples = new LinkedHashMap<>();
-            testShots(cell, context, data, features, manager, metrics, samples);
+            testShots(cell, context, data, features, manager, metrics, samples, fineTune,
+                    way -> cosineScale(settings, way));
             double testSeconds = (System.nanoTime() - t0) / 1e9;
             metrics.put("base_top1_error", result.top1Error());
             metrics.put("parameters", (double) net.store().parameterCount());
             metrics.put("fewshot_seconds", testSeconds);
             return new RunRecord(RunRecord.FORMAT, cell.key(), cell, metrics, result.epochs(),
-                    dataInfo(data, norm, classes), Environment.describe(context.threads(), context.device().toString()),
+                    dataInfo(data, norm, classes, fineTune, settings), Environment.describe(context.threads(), context.device().toString()),
                     started, Instant.now().toString(), result.seconds() + testSeconds, result.resumedFromEpoch(),
                     samples);
         }
@@ -133,9 +186,9 @@ public abstract class FewShotProtocol implements Protocol {
      * {@code samples}.
      */
     private void testShots(Cell cell, RunContext context, FewShotCatalog.FewShotSplit data, FeatureCache features,
-            NDManager manager, Map<String, Double> metrics, Map<String, List<Double>> samples) {
-        BatchedFineTuner solver = new BatchedFineTuner(head, FineTuneRecipe.CLOSER_LOOK, cell.seed(), 1000,
-                context.threads());
+            NDManager manager, Map<String, Double> metrics, Map<String, List<Double>> samples, FineTuneRecipe fineTune,
+            java.util.function.IntToDoubleFunction scale) {
+        BatchedFineTuner solver = new BatchedFineTuner(head, fineTune, cell.seed(), 1000, context.threads(), scale);
         for (int shot : SHOTS) {
             Episode[] episodes = new EpisodeSampler(features.indicesByClass(), features.classes(), data.way(), shot,
                     data.query(), cell.seed()).episodes(data.episodes());
@@ -154,7 +207,8 @@ public abstract class FewShotProtocol implements Protocol {
     }
 
     /** The record's data description: the split, normalisation, episode settings and fine-tuning recipe. */
-    private Map<String, String> dataInfo(FewShotCatalog.FewShotSplit data, Normalization norm, int classes) {
+    private Map<String, String> dataInfo(FewShotCatalog.FewShotSplit data, Normalization norm, int classes,
+            FineTuneRecipe ft, Params settings) {
         Map<String, String> dataInfo = new LinkedHashMap<>(data.description());
         dataInfo.put("normalization", norm.toString());
         dataInfo.put("test_augment", data.testAugment());
@@ -162,13 +216,12 @@ public abstract class FewShotProtocol implements Protocol {
         dataInfo.put("episodes", Integer.toString(data.episodes()));
         dataInfo.put("way", Integer.toString(data.way()));
         dataInfo.put("query", Integer.toString(data.query()));
-        FineTuneRecipe ft = FineTuneRecipe.CLOSER_LOOK;
         dataInfo.put("finetune", String.format(Locale.ROOT,
                 "epochs=%d,batch=%d,sgd lr=%s momentum=%s dampening=%s weight_decay=%s", ft.epochs(),
                 ft.batchSize(), ft.lr(), ft.momentum(), ft.dampening(), ft.weightDecay()));
         if (head == FineTuneHead.COSINE) {
-            dataInfo.put("cosine_scale_train", Double.toString(FineTuneHead.cosineScale(classes)));
-            dataInfo.put("cosine_scale_test", Double.toString(FineTuneHead.cosineScale(data.way())));
+            dataInfo.put("cosine_scale_train", Double.toString(cosineScale(settings, classes)));
+            dataInfo.put("cosine_scale_test", Double.toString(cosineScale(settings, data.way())));
         }
         return dataInfo;
     }

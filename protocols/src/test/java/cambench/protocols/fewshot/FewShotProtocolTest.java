@@ -37,11 +37,15 @@ class FewShotProtocolTest {
     }
 
     private static RunRecord run(String protocol, String objective, Path out) {
+        return run(protocol, objective, out, Map.of());
+    }
+
+    private static RunRecord run(String protocol, String objective, Path out, Map<String, String> settings) {
         Objectives objectives = Objectives.builtIn();
         // one epoch: CAM-loss switched on from it (its default start, epoch 20, would leave the term off)
         Map<String, String> params = cambench.api.Params.resolve(objective, objectives.provider(objective).parameters(),
                 objective.equals("cam") ? Map.of("start_epoch", "1") : Map.of()).asMap();
-        Cell cell = new Cell(protocol, DATA, "conv4np", objective, params, RECIPE, 1);
+        Cell cell = new Cell(protocol, DATA, "conv4np", objective, params, RECIPE, 1, null, settings);
         RunContext context = new RunContext(new RunStore(out), new DatasetCatalog(null), objectives, 2, Device.cpu(),
                 new PrintStream(java.io.OutputStream.nullOutputStream()), "test");
         return new Protocols(FewShotProtocolTest.class.getClassLoader()).get(protocol).run(cell, context);
@@ -63,6 +67,22 @@ class FewShotProtocolTest {
         assertTrue(cam.epochs().get(cam.epochs().size() - 1).terms().get("cam") > 0, cam.epochs().toString());
         RunRecord again = run("fewshot-baseline++", "ce", out.resolve("c"));
         assertEquals(ce.samples(), again.samples(), "same cell, same seed: identical episodes and accuracies");
+    }
+
+    @Test
+    void run_settings_reachTheFineTunerAndTheRecord(@TempDir Path out) {
+        RunRecord defaults = run("fewshot-baseline++", "ce", out.resolve("a"));
+        RunRecord changed = run("fewshot-baseline++", "ce", out.resolve("b"),
+                Map.of("finetune_epochs", "3", "cosine_scale", "7.5"));
+        assertTrue(defaults.data().get("finetune").startsWith("epochs=100,batch=4,sgd lr=0.01"), defaults.data().toString());
+        assertTrue(changed.data().get("finetune").startsWith("epochs=3,batch=4,"), changed.data().toString());
+        assertEquals("7.5", changed.data().get("cosine_scale_test"));
+        assertEquals("7.5", changed.data().get("cosine_scale_train"));
+        assertEquals("2.0", defaults.data().get("cosine_scale_test"));
+        assertTrue(!defaults.samples().equals(changed.samples()), "the settings change the episode accuracies");
+        UserException e = assertThrows(UserException.class,
+                () -> run("fewshot-baseline++", "ce", out.resolve("c"), Map.of("finetune_epochs", "0")));
+        assertTrue(e.getMessage().contains("finetune_epochs"), e.getMessage());
     }
 
     @Test

@@ -24,24 +24,42 @@ import java.util.TreeMap;
  * @param recipe optimisation recipe
  * @param seed seed of initialisation, data order and augmentation
  * @param teacher the classification cell that trains the teacher (distillation), or null
+ * @param settings the protocol's settings as text (sorted), defaults included: numbers that move
+ *     a result without being an objective parameter or part of the recipe (dropout, the few-shot
+ *     fine-tuning recipe, the cosine scale, ...); see {@code Protocol#settings}
  */
 public record Cell(String protocol, String dataset, String model, String objective,
-        Map<String, String> params, Recipe recipe, long seed, Cell teacher) {
+        Map<String, String> params, Recipe recipe, long seed, Cell teacher, Map<String, String> settings) {
     private static final ObjectMapper CANONICAL = new ObjectMapper()
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     /** A cell without a teacher. */
     public Cell(String protocol, String dataset, String model, String objective, Map<String, String> params,
             Recipe recipe, long seed) {
-        this(protocol, dataset, model, objective, params, recipe, seed, null);
+        this(protocol, dataset, model, objective, params, recipe, seed, null, Map.of());
     }
 
-    /** Copies params into a sorted map. */
+    /** A cell with protocol defaults left implicit (tests, single runs that resolve them later). */
+    public Cell(String protocol, String dataset, String model, String objective, Map<String, String> params,
+            Recipe recipe, long seed, Cell teacher) {
+        this(protocol, dataset, model, objective, params, recipe, seed, teacher, Map.of());
+    }
+
+    /** Copies params and settings into sorted maps. */
     public Cell {
         params = Map.copyOf(new TreeMap<>(params));
+        settings = settings == null ? Map.of() : Map.copyOf(new TreeMap<>(settings));
     }
 
-    /** A stable 16-hex-digit digest of every field. */
+    /** The same cell with other protocol settings. */
+    public Cell withSettings(Map<String, String> newSettings) {
+        return new Cell(protocol, dataset, model, objective, params, recipe, seed, teacher, newSettings);
+    }
+
+    /**
+     * A stable 16-hex-digit digest of every field ({@code settings} only when there are any, so
+     * a cell without protocol settings keeps the key it had before settings existed).
+     */
     public String key() {
         try {
             Map<String, Object> fields = new TreeMap<>(Map.of(
@@ -49,6 +67,9 @@ public record Cell(String protocol, String dataset, String model, String objecti
                     "params", new TreeMap<>(params), "recipe", recipe, "seed", seed));
             if (teacher != null) {
                 fields.put("teacher", teacher.key());
+            }
+            if (!settings.isEmpty()) {
+                fields.put("settings", new TreeMap<>(settings));
             }
             byte[] json = CANONICAL.writeValueAsBytes(fields);
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(json);

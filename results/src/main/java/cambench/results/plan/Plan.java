@@ -33,24 +33,61 @@ public record Plan(Preset preset, List<TableSpec> tables, List<PlannedCell> cell
      */
     public static Plan of(Preset preset, List<TableSpec> tables,
             BiFunction<String, Map<String, String>, Map<String, String>> resolveParams) {
+        return of(preset, tables, resolveParams, (protocol, overrides, source) -> overrides);
+    }
+
+    /**
+     * Resolves a cell's protocol settings: the protocol's defaults, then {@code overrides}.
+     */
+    @FunctionalInterface
+    public interface SettingsResolver {
+        /**
+         * @param protocol the cell's protocol
+         * @param overrides settings a table or preset sets
+         * @param source where the overrides come from (e.g. {@code table6}), for messages
+         * @return every setting of the protocol, as text
+         * @throws cambench.api.UserException for a key the protocol does not declare, or a bad value
+         */
+        Map<String, String> resolve(String protocol, Map<String, String> overrides, String source);
+    }
+
+    /**
+     * Expands tables into cells.
+     *
+     * @param preset substitutions and seeds
+     * @param tables the tables to fill
+     * @param resolveParams (objective, overrides) to the full parameter map with defaults
+     * @param resolveSettings the protocol settings of a cell with defaults, so a cell key changes
+     *     whenever an effective setting does
+     */
+    public static Plan of(Preset preset, List<TableSpec> tables,
+            BiFunction<String, Map<String, String>, Map<String, String>> resolveParams,
+            SettingsResolver resolveSettings) {
         List<PlannedCell> cells = new ArrayList<>();
         for (TableSpec t : tables) {
             for (TableSpec.Row row : t.rows()) {
                 boolean teacherRow = row.objective().equals(TableSpec.TEACHER_ROW);
                 for (TableSpec.Column col : t.columns()) {
                     if (teacherRow) {
-                        Cell student = studentCell(preset, t, col, "ce", Map.of(), 1, resolveParams);
+                        Cell student = studentCell(preset, t, col, "ce", Map.of(), 1, resolveParams, resolveSettings);
                         cells.add(new PlannedCell(t.id(), row.id(), col.id(), student.teacher()));
                         continue;
                     }
+                    String protocol = row.protocol() != null ? row.protocol() : t.protocol();
+                    Map<String, String> tableSettings = new LinkedHashMap<>(t.settings());
+                    tableSettings.putAll(preset.settings(t.id()));
+                    Map<String, String> settings = resolveSettings.resolve(protocol, tableSettings, t.id());
                     Map<String, String> params = resolveParams.apply(row.objective(),
                             overrides(row.objective(), row.params(), col.params(), preset.params(t.id())));
                     for (int seed = 1; seed <= preset.seeds(); seed++) {
-                        Cell cell = studentCell(preset, t, col, row.objective(), params, seed, resolveParams);
+                        Cell cell = studentCell(preset, t, col, row.objective(), params, seed, resolveParams,
+                                resolveSettings);
                         if (row.protocol() != null) {
+                            // e.g. a distillation table's student baseline: plain classification, no teacher
                             cell = new Cell(row.protocol(), cell.dataset(), cell.model(), cell.objective(),
                                     cell.params(), cell.recipe(), cell.seed());
                         }
+                        cell = cell.withSettings(settings);
                         cells.add(new PlannedCell(t.id(), row.id(), col.id(), cell));
                     }
                 }
@@ -75,13 +112,15 @@ public record Plan(Preset preset, List<TableSpec> tables, List<PlannedCell> cell
     }
 
     private static Cell studentCell(Preset preset, TableSpec t, TableSpec.Column col, String objective,
-            Map<String, String> params, long seed, BiFunction<String, Map<String, String>, Map<String, String>> resolve) {
+            Map<String, String> params, long seed, BiFunction<String, Map<String, String>, Map<String, String>> resolve,
+            SettingsResolver resolveSettings) {
         Recipe recipe = preset.recipe(t.id(), col.recipe() != null ? col.recipe() : t.recipe());
         String dataset = preset.dataset(col.dataset());
-        // a teacher takes the preset's global recipe fields only, never a table's: one paper teacher
-        // stays one training whichever tables its students are in
+        // a teacher takes the preset's global recipe fields only, never a table's, and its protocol's
+        // default settings: one paper teacher stays one training whichever tables its students are in
         Cell teacher = col.teacher() == null ? null : new Cell(TEACHER_PROTOCOL, dataset, preset.model(col.teacher()),
-                "ce", resolve.apply("ce", Map.of()), preset.recipe(t.teacherRecipeOrDefault()), t.teacherSeed());
+                "ce", resolve.apply("ce", Map.of()), preset.recipe(t.teacherRecipeOrDefault()), t.teacherSeed(), null,
+                resolveSettings.resolve(TEACHER_PROTOCOL, Map.of(), "teacher of " + t.id()));
         return new Cell(t.protocol(), dataset, preset.model(col.model()), objective, params, recipe, seed, teacher);
     }
 

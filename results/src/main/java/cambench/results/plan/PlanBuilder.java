@@ -2,15 +2,22 @@ package cambench.results.plan;
 
 import cambench.api.ObjectiveProvider;
 import cambench.api.Objectives;
+import cambench.api.ParamSpec;
+import cambench.api.Params;
 import cambench.api.UserException;
 import cambench.results.plan.Plan;
 import cambench.results.plan.Preset;
 import cambench.results.plan.TableSpec;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * Builds the plan of a {@code reproduce} run: the preset's tables (optionally a subset), rows
@@ -22,11 +29,26 @@ public final class PlanBuilder {
 
     private final PlanResources resources;
     private final Objectives objectives;
+    private final Function<String, List<ParamSpec>> protocolSettings;
 
-    /** Creates a builder over the shipped resources and an objective registry. */
-    public PlanBuilder(PlanResources resources, Objectives objectives) {
+    /**
+     * Creates a builder over the shipped resources, an objective registry and the settings each
+     * protocol declares.
+     *
+     * @param protocolSettings protocol name to its settings with defaults; throws a
+     *     {@link UserException} for an unknown protocol
+     */
+    public PlanBuilder(PlanResources resources, Objectives objectives,
+            Function<String, List<ParamSpec>> protocolSettings) {
         this.resources = resources;
         this.objectives = objectives;
+        this.protocolSettings = protocolSettings;
+    }
+
+    /** {@link #build(String, List, Integer, List, Map, Map)} without setting overrides. */
+    public Plan build(String presetName, List<String> tableNumbers, Integer seeds, List<String> extraObjectives,
+            Map<String, String> paramOverrides) {
+        return build(presetName, tableNumbers, seeds, extraObjectives, paramOverrides, Map.of());
     }
 
     /**
@@ -37,9 +59,11 @@ public final class PlanBuilder {
      * @param seeds seed count (null: the preset's)
      * @param extraObjectives objectives added as rows to every table (names, without '+')
      * @param paramOverrides {@code objective.param -> value}
+     * @param settingOverrides protocol settings ({@code --setting}) for every cell whose protocol
+     *     declares them; each must be declared by some protocol of the plan
      */
     public Plan build(String presetName, List<String> tableNumbers, Integer seeds, List<String> extraObjectives,
-            Map<String, String> paramOverrides) {
+            Map<String, String> paramOverrides, Map<String, String> settingOverrides) {
         Preset preset = resources.preset(presetName);
         if (seeds != null && seeds < 1) {
             throw new UserException("--seeds must be >= 1, got " + seeds);
@@ -74,10 +98,42 @@ public final class PlanBuilder {
             merged.putAll(paramOverrides);
             tableParams.put(table, merged);
         });
-        Preset effective = new Preset(preset.name(), preset.description(), seeds == null ? preset.seeds() : seeds,
-                ids, preset.datasets(), preset.models(), preset.recipe(), params, preset.tableRecipes(), tableParams);
-        // the one place where a cell's parameters get their defaults; runs take them as resolved
-        return Plan.of(effective, tables, (objective, overrides) -> objectives.resolve(objective, overrides).asMap());
+        Preset effective = preset.with(seeds == null ? preset.seeds() : seeds, ids, params, tableParams);
+        // the one place where a cell's parameters and settings get their defaults; runs take them as resolved
+        Set<String> declared = new HashSet<>();
+        Plan plan = Plan.of(effective, tables, (objective, overrides) -> objectives.resolve(objective, overrides).asMap(),
+                (protocol, overrides, source) -> settings(protocol, overrides, source, settingOverrides, declared));
+        for (String key : settingOverrides.keySet()) {
+            if (!declared.contains(key)) {
+                throw new UserException("--setting " + key + ": no protocol of this plan takes it; they take: "
+                        + String.join(", ", new java.util.TreeSet<>(declared)));
+            }
+        }
+        return plan;
+    }
+
+    /**
+     * A cell's settings: the protocol's defaults, the table's and preset's ({@code overrides}),
+     * then the command line's keys that this protocol declares.
+     */
+    private Map<String, String> settings(String protocol, Map<String, String> overrides, String source,
+            Map<String, String> commandLine, Set<String> declared) {
+        List<ParamSpec> specs = protocolSettings.apply(protocol);
+        Set<String> names = specs.stream().map(ParamSpec::name).collect(Collectors.toSet());
+        declared.addAll(names);
+        for (String key : overrides.keySet()) {
+            if (!names.contains(key)) {
+                throw new UserException(source + ": setting '" + key + "' is not one protocol " + protocol
+                        + " takes; it takes: " + (names.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(names))));
+            }
+        }
+        Map<String, String> merged = new TreeMap<>(overrides);
+        commandLine.forEach((k, v) -> {
+            if (names.contains(k)) {
+                merged.put(k, v);
+            }
+        });
+        return Params.resolve(protocol, specs, merged).asMap();
     }
 
     /**

@@ -27,18 +27,28 @@ import java.util.Set;
  *     learning rate), by table id
  * @param tableParams per-table objective parameters applied after {@code params}, by table id (e.g.
  *     a CAT-KD beta that the paper's architectures take but a scaled-down stand-in does not)
+ * @param tableSettings per-table protocol settings applied after the table's own {@code settings},
+ *     by table id (e.g. fewer fine-tuning epochs at CPU scale)
  */
 @JsonIgnoreProperties({"table_params_note"}) // free text for readers of the file; not used
 public record Preset(String name, String description, int seeds, List<String> tables,
         Map<String, String> datasets, Map<String, String> models,
         @JsonProperty("recipe") Map<String, Object> recipe, Map<String, String> params,
         @JsonProperty("table_recipes") Map<String, Map<String, Object>> tableRecipes,
-        @JsonProperty("table_params") Map<String, Map<String, String>> tableParams) {
+        @JsonProperty("table_params") Map<String, Map<String, String>> tableParams,
+        @JsonProperty("table_settings") Map<String, Map<String, String>> tableSettings) {
 
     /** A preset without per-table recipes or parameters. */
     public Preset(String name, String description, int seeds, List<String> tables, Map<String, String> datasets,
             Map<String, String> models, Map<String, Object> recipe, Map<String, String> params) {
-        this(name, description, seeds, tables, datasets, models, recipe, params, Map.of(), Map.of());
+        this(name, description, seeds, tables, datasets, models, recipe, params, Map.of(), Map.of(), Map.of());
+    }
+
+    /** The same preset with other seeds, tables and objective parameters (a plan's effective preset). */
+    public Preset with(int newSeeds, List<String> newTables, Map<String, String> newParams,
+            Map<String, Map<String, String>> newTableParams) {
+        return new Preset(name, description, newSeeds, newTables, datasets, models, recipe, newParams, tableRecipes,
+                newTableParams, tableSettings);
     }
 
     /** Defaults for optional fields. */
@@ -49,6 +59,7 @@ public record Preset(String name, String description, int seeds, List<String> ta
         params = params == null ? Map.of() : Map.copyOf(params);
         tableRecipes = tableRecipes == null ? Map.of() : Map.copyOf(tableRecipes);
         tableParams = tableParams == null ? Map.of() : Map.copyOf(tableParams);
+        tableSettings = tableSettings == null ? Map.of() : Map.copyOf(tableSettings);
         tables = tables == null ? List.of() : List.copyOf(tables);
         checkRecipeKeys("recipe", recipe);
         for (Map.Entry<String, Map<String, Object>> e : tableRecipes.entrySet()) {
@@ -91,6 +102,11 @@ public record Preset(String name, String description, int seeds, List<String> ta
         Map<String, String> out = new LinkedHashMap<>(params);
         out.putAll(own);
         return Map.copyOf(out);
+    }
+
+    /** The protocol settings this preset sets for table {@code tableId} (empty: none). */
+    public Map<String, String> settings(String tableId) {
+        return tableSettings.getOrDefault(tableId, Map.of());
     }
 
     /** {@code base} with this preset's recipe fields, then those for table {@code tableId}, applied. */

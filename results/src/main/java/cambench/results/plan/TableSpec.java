@@ -36,6 +36,8 @@ import java.util.Set;
  *     its samples, the interval is Student t over seeds and the gain a paired t over seeds; the
  *     pooled-sample interval mean +- 1.96 sd / sqrt(n) over all samples of all seeds, the few-shot
  *     field's convention, is reported beside it); absent means {@code seeds}
+ * @param settings protocol settings for every cell of this table (e.g. the few-shot fine-tuning
+ *     recipe), on top of the protocol's defaults; each key must be one the protocol declares
  */
 public record TableSpec(String id, String title, String source, String protocol, String metric,
         @JsonProperty("metric_label") String metricLabel,
@@ -45,20 +47,20 @@ public record TableSpec(String id, String title, String source, String protocol,
         @JsonProperty("recipe_note") String recipeNote,
         List<Column> columns, List<Row> rows, String curves,
         @JsonProperty("teacher_recipe") Recipe teacherRecipe,
-        @JsonProperty("teacher_seed") Long teacherSeed, String aggregate) {
+        @JsonProperty("teacher_seed") Long teacherSeed, String aggregate, Map<String, String> settings) {
 
     /** The spec with seed aggregation. */
     public TableSpec(String id, String title, String source, String protocol, String metric, String metricLabel,
             Boolean lowerIsBetter, String baselineRow, Recipe recipe, String recipeNote, List<Column> columns,
             List<Row> rows) {
         this(id, title, source, protocol, metric, metricLabel, lowerIsBetter, baselineRow, recipe, recipeNote,
-                columns, rows, null, null, null, "seeds");
+                columns, rows, null, null, null, "seeds", null);
     }
 
     /** The same table with other rows (e.g. objectives added on the command line). */
     public TableSpec withRows(List<Row> newRows) {
         return new TableSpec(id, title, source, protocol, metric, metricLabel, lowerIsBetter, baselineRow, recipe,
-                recipeNote, columns, newRows, curves, teacherRecipe, teacherSeed, aggregate);
+                recipeNote, columns, newRows, curves, teacherRecipe, teacherSeed, aggregate, settings);
     }
 
     /** The recipe teachers of this table train with: {@code teacher_recipe}, else the table's. */
@@ -70,6 +72,7 @@ public record TableSpec(String id, String title, String source, String protocol,
     public TableSpec {
         aggregate = aggregate == null ? "seeds" : aggregate;
         teacherSeed = teacherSeed == null ? 1L : teacherSeed;
+        settings = settings == null ? Map.of() : Map.copyOf(settings);
         if (!aggregate.equals("seeds") && !aggregate.equals("samples")) {
             throw new IllegalArgumentException(id + ": aggregate must be seeds or samples, got " + aggregate);
         }

@@ -182,6 +182,7 @@ public final class ReportWriter {
         String recipe = "recipe used: " + plan.preset().recipe(t.id(), t.recipe()).describe()
                 + (t.columns().stream().anyMatch(c -> c.recipe() != null) ? " (columns with their own recipe: "
                         + "that recipe with the preset's overrides)" : "");
+        recipe += settings(t);
         Map<String, String> params = new TreeMap<>(plan.preset().params(t.id()));
         params.keySet().removeIf(k -> t.rows().stream().noneMatch(r -> k.startsWith(r.objective() + ".")));
         if (params.isEmpty()) {
@@ -191,6 +192,20 @@ public final class ReportWriter {
                 + " table's): ");
         params.forEach((k, v) -> p.append('`').append(k).append('=').append(v).append("` "));
         return recipe + p.toString().stripTrailing();
+    }
+
+    /** The protocol settings the table's cells ran with (values joined by {@code |} where cells differ). */
+    private String settings(TableSpec t) {
+        Map<String, java.util.Set<String>> values = new TreeMap<>();
+        plan.cells().stream().filter(p -> p.table().equals(t.id()))
+                .forEach(p -> p.cell().settings().forEach((k, v) ->
+                        values.computeIfAbsent(k, x -> new java.util.TreeSet<>()).add(v)));
+        if (values.isEmpty()) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder("; protocol settings:");
+        values.forEach((k, v) -> b.append(" `").append(k).append('=').append(String.join("|", v)).append('`'));
+        return b.toString();
     }
 
     private static String oursWithPaper(CellResult r) {
