@@ -2,6 +2,7 @@ package cambench.harness.cli;
 
 import cambench.api.Objectives;
 import cambench.api.UserException;
+import cambench.harness.run.Provenance;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -51,6 +52,7 @@ public final class PluginOptions {
                 throw new UserException("--plugins " + p + ": cannot list (" + e.getMessage() + ")", e);
             }
         }
+        Provenance.setPlugins(plugins);
         return new URLClassLoader(urls.toArray(URL[]::new), parent);
     }
 
