@@ -24,6 +24,7 @@ public final class PluginOptions {
     /** A class loader that sees the built-ins and every plugin. */
     ClassLoader loader() {
         ClassLoader parent = PluginOptions.class.getClassLoader();
+        Provenance.setPlugins(plugins); // for the records of this command (none: no plugins entry)
         if (plugins.isEmpty()) {
             return parent;
         }
@@ -52,7 +53,6 @@ public final class PluginOptions {
                 throw new UserException("--plugins " + p + ": cannot list (" + e.getMessage() + ")", e);
             }
         }
-        Provenance.setPlugins(plugins);
         return new URLClassLoader(urls.toArray(URL[]::new), parent);
     }
 
