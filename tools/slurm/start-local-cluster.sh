@@ -17,6 +17,7 @@
 # Stop it with tools/slurm/stop-local-cluster.sh DIR [--purge].
 set -euo pipefail
 umask 022
+export PATH="$PATH:/usr/sbin:/sbin"   # the daemons live in sbin, which a user's PATH may lack
 
 dir=${1:?usage: start-local-cluster.sh DIR}
 mkdir -p "$dir"
