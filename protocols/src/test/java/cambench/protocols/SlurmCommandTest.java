@@ -79,6 +79,10 @@ class SlurmCommandTest {
             {"--tables", "99", "99"},
             {"--cpus-per-task", "0", "--cpus-per-task must be >= 1"},
         };
+        Cli spaced = Cli.run("slurm", "--preset", "smoke", "--out", dir.resolve("my store").toString());
+        assertEquals(2, spaced.code, spaced.err);
+        assertTrue(spaced.err.contains("must not contain white space or %"), spaced.err);
+        assertFalse(Files.exists(dir.resolve("my store")));
         for (String[] c : cases) {
             Cli r = Cli.run("slurm", "--preset", "smoke", c[0], c[1], "--out", out.toString());
             assertEquals(2, r.code, c[0] + " " + r.err);

@@ -107,6 +107,10 @@ final class SlurmCommand implements Callable<Integer> {
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new UserException("--out " + run.out + ": exists and is not a folder");
         }
+        if (!out.toString().matches("[^\\s%]+")) {
+            throw new UserException("--out " + out + ": must not contain white space or % (it goes into #SBATCH"
+                    + " --output lines)");
+        }
         ClassLoader loader = plugins.loader();
         Objectives objectives = plugins.objectives(loader);
         List<String> extra = losses.stream().map(l -> l.startsWith("+") ? l.substring(1) : l).toList();
@@ -137,7 +141,13 @@ final class SlurmCommand implements Callable<Integer> {
             return 0;
         }
         String array = sbatch(List.of(job.toString()));
-        String after = sbatch(List.of("--dependency=afterany:" + array, report.toString()));
+        String after;
+        try {
+            after = sbatch(List.of("--dependency=afterany:" + array, report.toString()));
+        } catch (UserException e) {
+            throw new UserException("array job " + array + " is submitted, the report job is not: " + e.getMessage()
+                    + " (submit " + report + " by hand once the array ends)", e);
+        }
         Files.writeString(slurm.resolve("jobs.txt"), "array " + array + " report " + after + "\n",
                 StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND);
