@@ -2,6 +2,7 @@ package cambench.harness.cli;
 
 import cambench.api.Objectives;
 import cambench.api.UserException;
+import cambench.harness.run.Provenance;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -23,6 +24,7 @@ public final class PluginOptions {
     /** A class loader that sees the built-ins and every plugin. */
     ClassLoader loader() {
         ClassLoader parent = PluginOptions.class.getClassLoader();
+        Provenance.setPlugins(plugins); // for the records of this command (none: no plugins entry)
         if (plugins.isEmpty()) {
             return parent;
         }

@@ -1,6 +1,8 @@
 package cambench.harness.cli;
 
+import cambench.harness.run.Provenance;
 import cambench.results.plan.Plan;
+import cambench.results.record.RunRecord;
 import cambench.results.report.ReportWriter;
 import cambench.results.store.RunStore;
 import picocli.CommandLine.Model.CommandSpec;
@@ -9,6 +11,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes a run store's report ({@code OUT/report/}) and prints the files written on the command's
@@ -30,7 +33,16 @@ final class Reporter {
      * @return the files written (empty when the store has no records)
      */
     List<Path> write(RunStore store, Plan plan) throws IOException {
-        List<Path> files = new ReportWriter(plan, store.all()).write(store.root().resolve("report"));
+        List<RunRecord> records = store.all();
+        Map<String, String> stale = Provenance.stale(records);
+        List<Path> files = new ReportWriter(plan, records).flagStale(stale).write(store.root().resolve("report"));
+        if (!stale.isEmpty()) {
+            Map.Entry<String, String> first = stale.entrySet().iterator().next();
+            err.println("cambench: warning: " + stale.size() + " of " + records.size() + " record(s) come from"
+                    + " another code version (first: " + first.getKey() + ", " + first.getValue() + "); the report"
+                    + " marks them; `cambench reproduce --rerun-stale` recomputes them");
+            err.flush();
+        }
         if (files.isEmpty()) {
             err.println("cambench: no records yet in " + store.runsDir() + "; nothing to report");
             err.flush();

@@ -48,6 +48,10 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "print the planned cells and exit")
     boolean dryRun;
 
+    @Option(names = "--rerun-stale", description = "run again the cells whose record comes from another code"
+            + " version or plugin build (the old record moves to OUT/stale/)")
+    boolean rerunStale;
+
     @Mixin
     RunOptions run;
 
@@ -92,8 +96,14 @@ final class ReproduceCommand implements Callable<Integer> {
             if (cellIndex < 0 || cellIndex >= cells.size()) {
                 throw new UserException("--cell-index " + cellIndex + " is outside 0.." + (cells.size() - 1));
             }
+            if (rerunStale) {
+                StaleRecords.setAside(store, List.of(cells.get(cellIndex)), log);
+            }
             runner.runOne(cells.get(cellIndex), cellIndex, cells.size());
             return 0;
+        }
+        if (rerunStale) {
+            StaleRecords.setAside(store, cells, log);
         }
         runner.runAll(cells);
         new Reporter(spec).write(store, plan);

@@ -6,6 +6,7 @@ import cambench.harness.data.IdxReader;
 import cambench.harness.data.ImageFolderReader;
 import cambench.harness.data.ImageSet;
 import cambench.api.UserException;
+import cambench.harness.run.Provenance;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -187,6 +188,7 @@ public final class DatasetCatalog {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("spec", spec.name() + (spec.options().isEmpty() ? "" : ":" + spec.options()));
         d.put("source", source);
+        d.put(Provenance.DATA, Provenance.data(d.get("spec"), source));
         d.put("classes", Integer.toString(train.classCount()));
         d.put("train_images", Integer.toString(train.count()));
         d.put("test_images", Integer.toString(test.count()));

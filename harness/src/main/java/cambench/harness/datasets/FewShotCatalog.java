@@ -7,6 +7,7 @@ import cambench.harness.data.ImageFolderReader;
 import cambench.harness.data.ImageSet;
 import cambench.harness.data.PixelStore;
 import cambench.api.UserException;
+import cambench.harness.run.Provenance;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -143,6 +144,7 @@ public final class FewShotCatalog {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("spec", full.name() + (full.options().isEmpty() ? "" : ":" + full.options()));
         d.put("source", s.source());
+        d.put(Provenance.DATA, Provenance.data(d.get("spec"), s.source()));
         if (allAsBase) {
             d.put("base_from", "base + val + novel classes (" + s.base().classCount() + " + "
                     + s.val().classCount() + " + " + s.novel().classCount() + ")");

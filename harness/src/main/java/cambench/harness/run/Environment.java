@@ -12,7 +12,7 @@ public final class Environment {
     private Environment() {
     }
 
-    /** Versions, host, threads and device. */
+    /** Versions, host, threads, device, and the code version and plugin hashes ({@link Provenance}). */
     public static Map<String, String> describe(int threads, String device) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("cambench", versionOf(Environment.class, "0.1.0"));
@@ -26,6 +26,7 @@ public final class Environment {
         env.put("device", device);
         env.put("graph_optimizer", "false");
         env.put("allocator", Allocator.name());
+        Provenance.describe(env);
         return env;
     }
 

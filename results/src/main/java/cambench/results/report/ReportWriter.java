@@ -37,12 +37,25 @@ public final class ReportWriter {
     private final Plan plan;
     private final TableAggregator aggregator;
     private final Map<String, RunRecord> recordsByKey = new TreeMap<>();
+    private Map<String, String> stale = Map.of();
 
     /** Prepares a report of {@code records} for {@code plan}. */
     public ReportWriter(Plan plan, List<RunRecord> records) {
         this.plan = plan;
         this.aggregator = new TableAggregator(plan, records);
         records.forEach(r -> recordsByKey.put(r.key(), r));
+    }
+
+    /**
+     * Marks records as produced by another code version: each table's Markdown notes how many of
+     * its records are stale, with the first one's reason.
+     *
+     * @param reasons why each stale record is stale, by record key
+     * @return this writer
+     */
+    public ReportWriter flagStale(Map<String, String> reasons) {
+        this.stale = Map.copyOf(reasons);
+        return this;
     }
 
     /**
@@ -124,7 +137,19 @@ public final class ReportWriter {
                                 + " ignores the variance between trainings);"
                         : ", ours = mean ± 95% CI (Student t over seeds, n shown);")
                 + " paper numbers (" + t.source() + ") are for reference only.\n\n"
-                + substitutions(t) + "\n";
+                + substitutions(t) + "\n" + staleNote(t);
+    }
+
+    /** A warning line when some of the table's records come from another code version, else empty. */
+    private String staleNote(TableSpec t) {
+        List<String> keys = plan.cells().stream().filter(c -> c.table().equals(t.id())).map(c -> c.cell().key())
+                .distinct().filter(k -> recordsByKey.containsKey(k) && stale.containsKey(k)).sorted().toList();
+        if (keys.isEmpty()) {
+            return "";
+        }
+        return "**Warning: " + keys.size() + " record(s) of this table come from another code version** (first: `"
+                + keys.get(0) + "`, " + stale.get(keys.get(0)) + "); `cambench reproduce --rerun-stale` recomputes"
+                + " them.\n\n";
     }
 
     /**
