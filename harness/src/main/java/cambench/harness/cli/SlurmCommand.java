@@ -114,8 +114,9 @@ final class SlurmCommand implements Callable<Integer> {
         ClassLoader loader = plugins.loader();
         Objectives objectives = plugins.objectives(loader);
         List<String> extra = losses.stream().map(l -> l.startsWith("+") ? l.substring(1) : l).toList();
-        Plan plan = new PlanBuilder(new PlanResources(loader), objectives).build(preset, tables, seeds, extra,
-                run.params);
+        Plan plan = new PlanBuilder(new PlanResources(loader), objectives,
+                new cambench.harness.run.Protocols(loader)::settings).build(preset, tables, seeds, extra, run.params,
+                run.settings);
         int cells = plan.distinctCells().size();
         if (submit && !onPath("sbatch")) {
             throw new UserException("--submit: sbatch is not on PATH (run without --submit to only write the"
@@ -202,6 +203,9 @@ final class SlurmCommand implements Callable<Integer> {
         }
         if (!losses.isEmpty()) {
             args.add("--losses=" + String.join(",", losses));
+        }
+        for (Map.Entry<String, String> p : run.settings.entrySet()) {
+            args.add("--setting=" + p.getKey() + "=" + p.getValue());
         }
         for (Map.Entry<String, String> p : run.params.entrySet()) {
             args.add("--param=" + p.getKey() + "=" + p.getValue());
