@@ -17,7 +17,7 @@ import java.io.PrintWriter;
         exitCodeList = {"0:success", "1:internal error (a bug: stack trace printed)",
             "2:user error (bad option, file or value: one line)"},
         subcommands = {ReproduceCommand.class, ReportCommand.class, LossCheckCommand.class, ListCommand.class,
-            TrainCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+            TrainCommand.class, BenchCommand.class, CheckCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
