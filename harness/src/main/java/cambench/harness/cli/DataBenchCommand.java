@@ -7,6 +7,7 @@ import cambench.harness.data.ImageSet;
 import cambench.harness.data.Normalization;
 import cambench.harness.datasets.DataSplit;
 import cambench.harness.datasets.DatasetCatalog;
+import cambench.harness.engine.ProcessClock;
 import cambench.results.store.RunStore;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -24,7 +25,9 @@ import picocli.CommandLine.Option;
  *
  * <p>Streamed sets (e.g. {@code imagefolder:root=DIR,stream=on}) decode every image from its file
  * in {@code --threads} decoder threads; the consumer does no work, so the rate is the producer's.
- * The first {@code --warmup} batches (JIT, thread start) are not timed.
+ * The first {@code --warmup} batches (JIT, thread start) are not timed. {@code cpu_ms_per_image}
+ * is the process CPU time per image (all threads), a per-core rate that load on a shared machine
+ * stretches less than wall time.
  */
 @Command(name = "data", mixinStandardHelpOptions = true, showDefaultValues = true,
         header = "Data pipeline speed: images/s of decode + augmentation for a data set spec; peak RSS.")
@@ -81,6 +84,7 @@ final class DataBenchCommand implements Callable<Integer> {
         long images = 0;
         int done = 0;
         long start = 0;
+        long cpuStart = 0;
         int timedBatches = 0;
         try (BatchLoader.Epoch it = loader.epoch(0)) {
             while (done < warmup + batches && it.hasNext()) {
@@ -88,6 +92,7 @@ final class DataBenchCommand implements Callable<Integer> {
                 done++;
                 if (done == warmup) {
                     start = System.nanoTime();
+                    cpuStart = ProcessClock.cpuNanos();
                 } else if (done > warmup) {
                     images += n;
                     timedBatches++;
@@ -95,6 +100,7 @@ final class DataBenchCommand implements Callable<Integer> {
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
+        double cpuMsPerImage = (ProcessClock.cpuNanos() - cpuStart) / 1e6 / Math.max(1, images);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("spec", dataset);
         out.put("split", split);
@@ -108,6 +114,8 @@ final class DataBenchCommand implements Callable<Integer> {
         out.put("seconds", seconds);
         out.put("images_per_s", images / seconds);
         out.put("images_per_s_per_thread", images / seconds / threads);
+        out.put("cpu_ms_per_image", cpuMsPerImage);
+        out.put("images_per_cpu_s", 1000 / cpuMsPerImage);
         out.put("list_seconds", listSeconds);
         out.put("peak_rss_mb", TrainBenchCommand.rssMb("VmHWM"));
         out.put("heap_max_mb", Runtime.getRuntime().maxMemory() / 1048576.0);
