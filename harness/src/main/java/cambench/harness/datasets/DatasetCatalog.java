@@ -32,9 +32,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * ({@code DATA_ROOT/CUB_200_2011}, official train/test split) and {@code stanford-dogs}
  * ({@code DATA_ROOT/stanford-dogs} with {@code Images/}, {@code train_list.txt},
  * {@code test_list.txt}; see {@link StanfordDogsReader}), both with {@code size=600},
- * {@code crop=448}. Each also takes {@code stream=auto|on|off} (default auto: streamed from the
- * files when N x 3 x size^2 bytes exceed 256 MiB, see {@link ImageFolderReader.LoadOptions}) and
- * {@code bad-images=fail|skip}. A streamed set is augmented from the full images: its test
+ * {@code crop=448}. Each also takes {@code stream=auto|on|off} and {@code bad-images=fail|skip};
+ * CUB and Dogs stream by default (the paper's resize to 600x600 needs the full image), the
+ * folders stream when N x 3 x size^2 bytes exceed 256 MiB ({@code auto}, see
+ * {@link ImageFolderReader.LoadOptions}). A streamed set is augmented from the full images: its test
  * transform is {@code short<size>,center<crop>} (ImageFolder, ImageNet) or
  * {@code resize<size>,center<crop>} (CUB, Dogs); train with e.g. {@code rrc224,flip} or the
  * paper's fine-grained {@code resize600,crop448,flip}. An in-memory set is decoded once at a
@@ -177,7 +178,7 @@ public final class DatasetCatalog {
         if (crop > size) {
             throw new UserException("data set '" + spec.name() + "': crop " + crop + " exceeds size " + size);
         }
-        ImageFolderReader.LoadOptions options = loadOptions(spec);
+        ImageFolderReader.LoadOptions options = loadOptions(spec, "on");
         ImageSet train = cub ? CubReader.read(root, "train", size, options)
                 : StanfordDogsReader.read(root, "train", size, options);
         ImageSet test = cub ? CubReader.read(root, "test", size, options)
@@ -193,9 +194,13 @@ public final class DatasetCatalog {
 
     /** stream= and bad-images= of a photo spec. */
     ImageFolderReader.LoadOptions loadOptions(DatasetSpec spec) {
+        return loadOptions(spec, "auto");
+    }
+
+    private ImageFolderReader.LoadOptions loadOptions(DatasetSpec spec, String defaultStreaming) {
         String where = "data set '" + spec.name() + "'";
         ImageFolderReader.LoadOptions.Streaming streaming = ImageFolderReader.LoadOptions.Streaming.parse(
-                spec.options().getOrDefault("stream", "auto"), where);
+                spec.options().getOrDefault("stream", defaultStreaming), where);
         String bad = spec.options().get("bad-images");
         return new ImageFolderReader.LoadOptions(streaming, ImageFolderReader.LoadOptions.DEFAULT_THRESHOLD,
                 bad == null ? defaultBadImages : ImageFiles.BadImages.parse(bad, where));
