@@ -137,6 +137,7 @@ public final class BatchLoader {
         final int[] indices;
         final long[] seeds;
         final boolean[] ok;
+        final Throwable[] errors;
         Batch batch;
         CountDownLatch decoded;
         int size;
@@ -147,6 +148,7 @@ public final class BatchLoader {
             indices = new int[batchSize];
             seeds = new long[batchSize];
             ok = new boolean[batchSize];
+            errors = new Throwable[batchSize];
         }
     }
 
@@ -228,18 +230,15 @@ public final class BatchLoader {
                         s.seeds[k] = Augmentation.sampleSeed(seed, epoch, start + k);
                         s.y[k] = data.label(s.indices[k]);
                         s.ok[k] = false;
+                        s.errors[k] = null;
                     }
                     for (int k = 0; k < size; k++) {
                         int kk = k;
                         decoders.execute(() -> {
                             try {
-                                if (failure == null) {
-                                    s.ok[kk] = decodeInto(files, s, kk, sample);
-                                }
+                                s.ok[kk] = decodeInto(files, s, kk, sample);
                             } catch (RuntimeException | Error e) {
-                                if (failure == null) {
-                                    failure = e;
-                                }
+                                s.errors[kk] = e;
                             } finally {
                                 s.decoded.countDown();
                             }
@@ -274,6 +273,9 @@ public final class BatchLoader {
         /** Waits for a streamed batch's samples and packs the decoded ones to the front; false if none. */
         private boolean complete(Slot s) throws InterruptedException {
             s.decoded.await();
+            for (int k = 0; k < s.size && failure == null; k++) {
+                failure = s.errors[k];
+            }
             if (failure != null) {
                 done = true;
                 rethrowFailure();
