@@ -111,6 +111,7 @@ final class PilResample {
         int r1 = Math.min(ys.end(), h);
         int rows = Math.max(0, r1 - r0);
         byte[] tmp = new byte[rows * outW];
+        int[] sums = new int[outW];
         for (int ch = 0; ch < c; ch++) {
             int plane = srcOff + ch * h * w;
             for (int y = 0; y < rows; y++) {
@@ -129,12 +130,16 @@ final class PilResample {
             for (int y = 0; y < outH; y++) {
                 int base = y * ys.maxLen;
                 int first = ys.start[y] - r0;
-                for (int x = 0; x < outW; x++) {
-                    int acc = 1 << (PRECISION_BITS - 1);
-                    for (int k = 0; k < ys.len[y]; k++) {
-                        acc += (tmp[(first + k) * outW + x] & 0xFF) * ys.coef[base + k];
+                java.util.Arrays.fill(sums, 1 << (PRECISION_BITS - 1));
+                for (int k = 0; k < ys.len[y]; k++) {
+                    int coef = ys.coef[base + k];
+                    int row = (first + k) * outW;
+                    for (int x = 0; x < outW; x++) {
+                        sums[x] += (tmp[row + x] & 0xFF) * coef;
                     }
-                    dst[o + y * outW + x] = clip8(acc);
+                }
+                for (int x = 0; x < outW; x++) {
+                    dst[o + y * outW + x] = clip8(sums[x]);
                 }
             }
         }
