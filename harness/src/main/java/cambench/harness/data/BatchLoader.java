@@ -246,6 +246,7 @@ public final class BatchLoader {
                     }
                     full.put(s);
                 }
+                decoders.shutdown();
                 full.put(END);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
