@@ -222,6 +222,9 @@ final class CheckCommand implements Callable<Integer> {
             return new DataInfo(null, train.channels(), train.count(), train.classCount(), train.isStreamed(), train);
         } catch (UserException e) {
             return new DataInfo(e.getMessage(), 0, 0, 0, false, null);
+        } catch (RuntimeException e) {
+            return new DataInfo("cannot be read (" + e.getClass().getSimpleName() + ": " + oneLine(e) + ")", 0, 0, 0,
+                    false, null);
         }
     }
 
