@@ -8,7 +8,8 @@ harness/src/test/resources/cambench/harness/data/pil/. Each reference is the tor
 transform on a PIL image spelled out in Pillow calls (torchvision is not needed):
   Resize(24) -> img.resize((w', 24), BILINEAR); CenterCrop(S) -> crop at round((in - S) / 2);
   RandomResizedCrop -> img.crop(box).resize((S, S), BILINEAR); RandomHorizontalFlip -> transpose;
-  CloserLook's ImageJitter -> ImageEnhance.Brightness/Contrast/Color(...).enhance(f) in that order.
+  CloserLook's ImageJitter -> ImageEnhance.Brightness/Contrast/Color(...).enhance(f) in that order;
+  a CMYK JPEG and its convert("RGB").
 """
 import json
 import math
@@ -106,6 +107,9 @@ def main():
     # CloserLook's ImageJitter with fixed factors on the 16x16 crop (one factor > 1 clips).
     jitter(rrc, 1.3, 0.7, 1.25).save(os.path.join(OUT, "box16_jitter_b1.3_c0.7_s1.25.png"))
     jitter(rrc, 0.65, 1.35, 0.8).save(os.path.join(OUT, "box16_jitter_b0.65_c1.35_s0.8.png"))
+    # A CMYK JPEG (Adobe, as Photoshop-made files in ImageNet) and Pillow's RGB of it.
+    src.convert("CMYK").save(os.path.join(OUT, "cmyk.jpg"), quality=95)
+    Image.open(os.path.join(OUT, "cmyk.jpg")).convert("RGB").save(os.path.join(OUT, "cmyk_rgb.png"))
     stats = {"pillow": Image.__version__ if hasattr(Image, "__version__") else "unknown",
              "rrc_400x300": rrc_stats(300, 400, 200000, 7), "rrc_100x400": rrc_stats(400, 100, 200000, 8)}
     with open(os.path.join(OUT, "rrc_stats.json"), "w") as f:

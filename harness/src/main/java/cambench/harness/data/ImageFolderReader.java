@@ -273,6 +273,11 @@ public final class ImageFolderReader {
             }
             return new Decoded(out, h, w);
         }
+        if (image.getRaster().getNumBands() == 4
+                && image.getColorModel().getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_CMYK) {
+            cmykToRgb(image.getRaster(), out, channels, h, w);
+            return new Decoded(out, h, w);
+        }
         int[] row = new int[w];
         for (int y = 0; y < h; y++) {
             image.getRGB(0, y, w, 1, row, 0, w);
@@ -282,6 +287,28 @@ public final class ImageFolderReader {
             }
         }
         return new Decoded(out, h, w);
+    }
+
+    /**
+     * A CMYK JPEG (ImageIO's image holds C, M, Y, K with 0 = no ink) to RGB as Pillow's
+     * {@code convert("RGB")}: with nk = 255 - K, R = nk - C * nk / 255 (rounded as Pillow's
+     * MULDIV255), likewise G and B.
+     */
+    private static void cmykToRgb(java.awt.image.Raster raster, byte[] out, int channels, int h, int w) {
+        int[] row = new int[4 * w];
+        int plane = h * w;
+        for (int y = 0; y < h; y++) {
+            raster.getPixels(raster.getMinX(), raster.getMinY() + y, w, 1, row);
+            for (int x = 0; x < w; x++) {
+                int nk = 255 - row[4 * x + 3];
+                int[] rgb = new int[3];
+                for (int c = 0; c < 3; c++) {
+                    int t = row[4 * x + c] * nk + 128;
+                    rgb[c] = Math.max(0, Math.min(255, nk - (((t >> 8) + t) >> 8)));
+                }
+                put(out, channels, plane, y * w + x, rgb[0], rgb[1], rgb[2]);
+            }
+        }
     }
 
     private static void put(byte[] out, int channels, int plane, int p, int r, int g, int b) {

@@ -127,6 +127,11 @@ class PilCompatTest {
     }
 
     @Test
+    void cmykJpeg_decodesAsPillowConvertRgb() {
+        check("cmyk_rgb.png", load("cmyk.jpg").pixels());
+    }
+
+    @Test
     void randomResizedCrop_areaAndAspectRatio_matchTorchvisionStatistics() throws IOException {
         JsonObject all;
         try (Reader r = new InputStreamReader(PilCompatTest.class.getResourceAsStream("pil/rrc_stats.json"),
