@@ -273,8 +273,7 @@ public final class ImageFolderReader {
             }
             return new Decoded(out, h, w);
         }
-        if (image.getRaster().getNumBands() == 4
-                && image.getColorModel().getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_CMYK) {
+        if (isCmyk(image)) {
             cmykToRgb(image.getRaster(), out, channels, h, w);
             return new Decoded(out, h, w);
         }
@@ -311,6 +310,11 @@ public final class ImageFolderReader {
         }
     }
 
+    private static boolean isCmyk(BufferedImage image) {
+        return image.getRaster().getNumBands() == 4
+                && image.getColorModel().getColorSpace().getType() == java.awt.color.ColorSpace.TYPE_CMYK;
+    }
+
     private static void put(byte[] out, int channels, int plane, int p, int r, int g, int b) {
         if (channels == 3) {
             out[p] = (byte) r;
@@ -336,18 +340,20 @@ public final class ImageFolderReader {
 
     /** Decodes one image file to RGB [3,S,S] uint8 (resize shorter side to S, center crop). */
     public static byte[] decodeSquare(Path file, int size) {
-        BufferedImage image;
-        try {
-            image = ImageIO.read(file.toFile());
-        } catch (IOException | RuntimeException e) {
-            throw DataIo.error(file, "cannot decode image (" + e.getMessage() + "), expected JPEG, PNG, BMP or GIF");
-        }
-        if (image == null) {
-            throw DataIo.error(file, "cannot decode image (unknown format), expected JPEG, PNG, BMP or GIF");
-        }
+        BufferedImage image = read(file);
         int w = image.getWidth();
         int h = image.getHeight();
-        int[] rgb = image.getRGB(0, 0, w, h, null, 0, w);
+        int[] rgb;
+        if (isCmyk(image)) {
+            rgb = new int[h * w];
+            byte[] planes = new byte[3 * h * w];
+            cmykToRgb(image.getRaster(), planes, 3, h, w);
+            for (int p = 0; p < h * w; p++) {
+                rgb[p] = (planes[p] & 0xFF) << 16 | (planes[h * w + p] & 0xFF) << 8 | (planes[2 * h * w + p] & 0xFF);
+            }
+        } else {
+            rgb = image.getRGB(0, 0, w, h, null, 0, w);
+        }
         return SquareResize.apply(rgb, h, w, size, 3);
     }
 
