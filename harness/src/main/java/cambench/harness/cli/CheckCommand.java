@@ -80,7 +80,7 @@ final class CheckCommand implements Callable<Integer> {
 
     /** What a data set spec resolved to, or why it did not. */
     private record DataInfo(String problem, int channels, int trainImages, int classes, boolean streamed,
-            ImageSet train) {
+            ImageSet train, String summary) {
     }
 
     /** What a model built to. */
@@ -179,6 +179,11 @@ final class CheckCommand implements Callable<Integer> {
                     abbreviate(cell.dataset(), 34), cell.model(), input, camMap, params, act, cell.recipe().epochs(),
                     hours);
         }
+        for (DataInfo d : data.values()) {
+            if (d.summary() != null) {
+                out.println("data " + d.summary());
+            }
+        }
         out.printf(Locale.ROOT, "%d cells; GPU-hours %s%s%n", cells.size(),
                 String.format(Locale.ROOT, "%.1f", totalHours), allRated ? "" : " for the rated models (pass --rate"
                         + " MODEL=IMAGES_PER_S from `cambench bench train --device gpu --model MODEL` for the rest)");
@@ -210,7 +215,7 @@ final class CheckCommand implements Callable<Integer> {
             }
             for (ImageSet set : splits) {
                 if (set.count() == 0) {
-                    return new DataInfo(set.name() + " has no images", 0, 0, 0, false, null);
+                    return new DataInfo(set.name() + " has no images", 0, 0, 0, false, null, null);
                 }
                 if (set.isStreamed()) {
                     for (int i : new int[] {0, set.count() - 1}) {
@@ -219,12 +224,19 @@ final class CheckCommand implements Callable<Integer> {
                 }
             }
             ImageSet train = splits.get(0);
-            return new DataInfo(null, train.channels(), train.count(), train.classCount(), train.isStreamed(), train);
+            ImageSet test = splits.get(1);
+            String summary = String.format(Locale.ROOT, "%s: %d classes, %d %s images, %d %s images (%d classes)%s",
+                    dataset, train.classCount(), train.count(), few ? "base" : "train", test.count(),
+                    few ? "novel" : "test", test.classCount(), train.isStreamed() ? ", streamed; first and last"
+                            + " files decode" : ", in memory " + train.channels() + "x" + train.height() + "x"
+                            + train.width());
+            return new DataInfo(null, train.channels(), train.count(), train.classCount(), train.isStreamed(), train,
+                    summary);
         } catch (UserException e) {
-            return new DataInfo(e.getMessage(), 0, 0, 0, false, null);
+            return new DataInfo(e.getMessage(), 0, 0, 0, false, null, null);
         } catch (RuntimeException e) {
             return new DataInfo("cannot be read (" + e.getClass().getSimpleName() + ": " + oneLine(e) + ")", 0, 0, 0,
-                    false, null);
+                    false, null, null);
         }
     }
 
