@@ -1,7 +1,6 @@
 package cambench.harness.cli;
 
 import ai.djl.Device;
-import cambench.harness.datasets.DatasetCatalog;
 import cambench.api.Objectives;
 import cambench.harness.run.CellRunner;
 import cambench.results.plan.PlanBuilder;
@@ -88,7 +87,7 @@ final class ReproduceCommand implements Callable<Integer> {
         PlanFile.write(store, plan);
         Device device = engine.start();
         PrintStream log = ProgressStream.over(spec.commandLine().getErr());
-        RunContext context = new RunContext(store, new DatasetCatalog(run.dataRoot), objectives, engine.threads,
+        RunContext context = new RunContext(store, run.catalog(), objectives, engine.threads,
                 device, log, "");
         CellRunner runner = new CellRunner(protocols, context);
         log.println("cambench: preset " + plan.preset().name() + ", " + cells.size() + " cells, store " + run.out);

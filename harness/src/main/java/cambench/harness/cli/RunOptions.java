@@ -1,5 +1,7 @@
 package cambench.harness.cli;
 
+import cambench.harness.data.ImageFiles;
+import cambench.harness.datasets.DatasetCatalog;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -24,4 +26,14 @@ public final class RunOptions {
 
     @Option(names = "--out", required = true, description = "run store folder (records, checkpoints, report)")
     Path out;
+
+    @Option(names = "--bad-images", defaultValue = "fail", description = "an unreadable image in a photo data set:"
+            + " skip (reported once with its path, left out of its batch) or fail (one line naming it); a spec's"
+            + " bad-images= option wins")
+    String badImages;
+
+    /** The data set catalog over {@code --data-root} with the {@code --bad-images} policy. */
+    DatasetCatalog catalog() {
+        return new DatasetCatalog(dataRoot, ImageFiles.BadImages.parse(badImages, "--bad-images"));
+    }
 }

@@ -1,6 +1,5 @@
 package cambench.harness.cli;
 
-import cambench.harness.datasets.DatasetCatalog;
 import cambench.api.Objectives;
 import cambench.api.Params;
 import cambench.harness.run.CellRunner;
@@ -81,7 +80,7 @@ final class TrainCommand implements Callable<Integer> {
                 run.settings).asMap();
         Cell cell = new Cell("classification", dataset, model, objective, resolved, recipe, seed, null, settings);
         RunStore store = new RunStore(run.out);
-        RunContext context = new RunContext(store, new DatasetCatalog(run.dataRoot), objectives, engine.threads,
+        RunContext context = new RunContext(store, run.catalog(), objectives, engine.threads,
                 engine.start(), ProgressStream.over(spec.commandLine().getErr()), "");
         new CellRunner(protocols, context).runOne(cell, 0, 1);
         spec.commandLine().getOut().println(store.recordPath(cell));

@@ -24,7 +24,10 @@ import java.util.regex.Pattern;
  *       RandomResizedCrop: area fraction in (minScale, 1) (default 0.08), aspect ratio in
  *       (3/4, 4/3) log-uniform, 10 tries then a center crop, bilinear;</li>
  *   <li>{@code center<S>}: center SxS crop (offset {@code (in - S) / 2}, floor);</li>
- *   <li>{@code resize<S>}: bilinear resize of the whole image to SxS.</li>
+ *   <li>{@code resize<S>}: bilinear resize of the whole image to SxS;</li>
+ *   <li>{@code short<S>}: resize so the shorter side is S (torchvision's {@code Resize(S)});</li>
+ *   <li>{@code jitter[:s]}: CloserLook's ImageJitter, brightness, contrast and colour factors
+ *       uniform in [1 - s, 1 + s] (default 0.4).</li>
  * </ul>
  * The ops compose into one axis-aligned map from output to source pixels per sample. If it is an
  * integer shift (crop, center, flip, none) pixels are copied exactly, else they are sampled
@@ -33,11 +36,19 @@ import java.util.regex.Pattern;
  * {@code (p / 255 - mean[c]) / std[c]}. Sample k draws from its own {@code SplittableRandom}
  * seeded with {@code seeds[k]} (see {@link #sampleSeed}), so results do not depend on threads or
  * batch composition. Immutable and thread-safe.
+ *
+ * <p>Images streamed from files (and specs with {@code short} or {@code jitter}) take the
+ * full-image path {@link #applyFull} instead: the ops apply to the decoded image at its own size
+ * with Pillow's antialiased bilinear filter, matching torchvision on PIL images (e.g.
+ * {@code rrc224,flip} for ImageNet training, {@code short256,center224} for its test,
+ * {@code rrc84,jitter,flip} and {@code resize96,center84} for CloserLook, {@code resize600,crop448,flip}
+ * and {@code resize600,center448} for CUB and Stanford Dogs).
  */
 public final class Augmentation {
-    private static final Pattern OP = Pattern.compile("(rcrop|crop|rrc|center|resize|flip)(\\d*)(?::([0-9.]+))?");
+    private static final Pattern OP =
+            Pattern.compile("(rcrop|crop|rrc|center|resize|short|flip|jitter)(\\d*)(?::([0-9.]+))?");
     private static final String GRAMMAR = "crop<S>[:pad], rcrop<S>[:pad], flip[:p], rrc<S>[:minScale], center<S>,"
-            + " resize<S> or none";
+            + " resize<S>, short<S>, jitter[:strength] or none";
     private static final long SEED_DOMAIN = 0x4A55_6D00_0000_0001L;
 
     private final String spec;
@@ -74,9 +85,9 @@ public final class Augmentation {
 
     private static Op parseOp(String spec, String token) {
         Matcher m = OP.matcher(token);
-        boolean sized = m.matches() && !m.group(1).equals("flip");
-        if (!m.matches() || sized == m.group(2).isEmpty()
-                || (m.group(3) != null && (m.group(1).equals("center") || m.group(1).equals("resize")))) {
+        boolean sized = m.matches() && !m.group(1).equals("flip") && !m.group(1).equals("jitter");
+        if (!m.matches() || sized == m.group(2).isEmpty() || (m.group(3) != null
+                && (m.group(1).equals("center") || m.group(1).equals("resize") || m.group(1).equals("short")))) {
             throw new UserException("augmentation '" + spec + "': unknown op '" + token + "', expected " + GRAMMAR);
         }
         int size = sized ? Integer.parseInt(m.group(2)) : 0;
@@ -90,7 +101,7 @@ public final class Augmentation {
         }
         boolean hasArg = m.group(3) != null;
         String what = m.group(1);
-        if ((sized && size <= 0) || (what.equals("flip") && (arg < 0 || arg > 1))
+        if ((sized && size <= 0) || ((what.equals("flip") || what.equals("jitter")) && (arg < 0 || arg > 1))
                 || (what.equals("rrc") && hasArg && !(arg > 0 && arg <= 1))
                 || (what.endsWith("crop") && arg != Math.rint(arg))) {
             throw new UserException("augmentation '" + spec + "': bad value in '" + token + "', expected " + GRAMMAR);
@@ -106,9 +117,21 @@ public final class Augmentation {
                 return new ResizedCrop(size, hasArg ? arg : 0.08);
             case "center":
                 return new CenterCrop(size);
+            case "short":
+                return new ShortSide(size);
+            case "jitter":
+                return new Jitter(hasArg ? arg : 0.4);
             default:
                 return new Resize(size);
         }
+    }
+
+    /**
+     * torchvision's {@code RandomResizedCrop.get_params} (scale (minScale, 1), ratio (3/4, 4/3)) on
+     * an h x w image: {top, left, height, width}; the draws of {@code rrc}.
+     */
+    static int[] randomResizedBox(int h, int w, SplittableRandom r, double minScale) {
+        return new ResizedCrop(1, minScale).box(h, w, r);
     }
 
     /** The seed of the sample at {@code position} of epoch {@code epoch} of a run seeded {@code seed}. */
@@ -157,7 +180,147 @@ public final class Augmentation {
      */
     public void apply(ImageSet set, int[] indices, long[] seeds, int count, float[] out) {
         int[] shape = outputShape(set.channels(), set.height(), set.width());
+        if (needsFullPath()) {
+            int c = set.channels();
+            int sample = c * shape[1] * shape[2];
+            for (int k = 0; k < count; k++) {
+                int i = indices[k];
+                if (!applyFull(set.pixels().chunk(i), set.pixels().offset(i), c, set.height(), set.width(), seeds[k],
+                        out, k * sample, shape[1], shape[2])) {
+                    throw new UserException("augmentation '" + spec + "' cannot apply to " + set);
+                }
+            }
+            return;
+        }
         new Worker(set, shape[1], shape[2]).run(indices, seeds, count, out);
+    }
+
+    /**
+     * Whether the spec has ops ({@code short}, {@code jitter}) that only the full-image path
+     * implements; in-memory sets then take that path too, with each stored image as the full image.
+     */
+    public boolean needsFullPath() {
+        return ops.stream().anyMatch(o -> o instanceof ShortSide || o instanceof Jitter);
+    }
+
+    /**
+     * Output shape [C, outH, outW] of the full-image path for an image [C,H,W]: as
+     * {@link #outputShape}, except that a center crop larger than the image pads it with zeros
+     * (torchvision's {@code CenterCrop}).
+     *
+     * @throws UserException if an op cannot apply, e.g. crop448 on a 300x300 image
+     */
+    public int[] fullOutputShape(int channels, int height, int width) {
+        int[] hw = fullSize(height, width);
+        if (!norm.fits(channels) || hw == null) {
+            throw new UserException("augmentation '" + spec + "' cannot apply to " + channels + "x" + height + "x"
+                    + width + " images" + (norm.fits(channels) ? "" : " (normalisation " + norm + ")"));
+        }
+        return new int[] {channels, hw[0], hw[1]};
+    }
+
+    private int[] fullSize(int h, int w) {
+        for (Op op : ops) {
+            int[] hw = op.fullSize(h, w);
+            if (hw == null) {
+                return null;
+            }
+            h = hw[0];
+            w = hw[1];
+        }
+        return new int[] {h, w};
+    }
+
+    /**
+     * The full-image path: applies the ops to one decoded image of any size, {@code src} [C,H,W]
+     * uint8 from {@code srcOff}, and writes the normalised sample [C,outH,outW] at
+     * {@code out[outOff]}. Geometry composes into one resampling per axis with Pillow's
+     * antialiased bilinear filter ({@link PilResample}): with at most one resizing op (rrc,
+     * resize, short) the pixels equal torchvision's PIL pipeline; {@code jitter} then applies
+     * CloserLook's brightness, contrast and colour enhancement (Pillow's ImageEnhance arithmetic).
+     * Random draws are those of the in-memory path for the same seed.
+     *
+     * @return false (nothing written) if the ops give another size than outH x outW for this image
+     */
+    public boolean applyFull(byte[] src, int srcOff, int c, int h, int w, long seed, float[] out, int outOff,
+            int outH, int outW) {
+        int[] hw = fullSize(h, w);
+        if (hw == null || hw[0] != outH || hw[1] != outW) {
+            return false;
+        }
+        SplittableRandom r = new SplittableRandom(seed);
+        Full g = new Full();
+        int ih = h;
+        int iw = w;
+        for (Op op : ops) {
+            op.mapFull(g, ih, iw, r);
+            int[] next = op.fullSize(ih, iw);
+            ih = next[0];
+            iw = next[1];
+        }
+        if (g.reflect) {
+            throw new UserException("augmentation '" + spec + "': rcrop (reflect padding) applies only to in-memory"
+                    + " sets of equal-size images; use crop or rrc on image folders");
+        }
+        byte[] px = new byte[c * outH * outW];
+        PilResample.resample(src, srcOff, c, h, w, g.y.taps(h, outH), g.x.taps(w, outW), px);
+        if (g.jitter != null) {
+            jitter(px, c, outH * outW, g.jitter);
+        }
+        int plane = outH * outW;
+        for (int ch = 0; ch < c; ch++) {
+            float sc = 1f / (255f * norm.std(ch));
+            float sh = -norm.mean(ch) / norm.std(ch);
+            for (int p = 0, o = outOff + ch * plane; p < plane; p++, o++) {
+                out[o] = (px[ch * plane + p] & 0xFF) * sc + sh;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * CloserLook's ImageJitter on uint8 planes [c, plane]: brightness, contrast, colour in that
+     * order, each Pillow's {@code ImageEnhance} with factor f (a blend of a degenerate image and the
+     * image: black; the mean grey level; the pixel's grey level), truncated to 0..255.
+     */
+    static void jitter(byte[] px, int c, int plane, float[] f) {
+        for (int i = 0; i < c * plane; i++) {
+            px[i] = (byte) blend(0, px[i] & 0xFF, f[0]);
+        }
+        long sum = 0;
+        for (int p = 0; p < plane; p++) {
+            sum += grey(px, c, plane, p);
+        }
+        int mean = (int) ((double) sum / plane + 0.5);
+        for (int i = 0; i < c * plane; i++) {
+            px[i] = (byte) blend(mean, px[i] & 0xFF, f[1]);
+        }
+        if (c == 3) {
+            for (int p = 0; p < plane; p++) {
+                int g = grey(px, c, plane, p);
+                for (int ch = 0; ch < 3; ch++) {
+                    px[ch * plane + p] = (byte) blend(g, px[ch * plane + p] & 0xFF, f[2]);
+                }
+            }
+        }
+    }
+
+    /** Pillow's RGB -> L conversion (ITU-R 601-2 luma in 16-bit fixed point); identity for 1 channel. */
+    private static int grey(byte[] px, int c, int plane, int p) {
+        if (c != 3) {
+            return px[p] & 0xFF;
+        }
+        return ((px[p] & 0xFF) * 19595 + (px[plane + p] & 0xFF) * 38470 + (px[2 * plane + p] & 0xFF) * 7471
+                + 0x8000) >> 16;
+    }
+
+    /** Pillow's ImagingBlend of one value: deg + a * (v - deg) in float, truncated, clipped outside a in [0,1]. */
+    static int blend(int deg, int v, float a) {
+        float t = deg + a * (v - deg);
+        if (a >= 0 && a <= 1) {
+            return (int) t;
+        }
+        return t <= 0 ? 0 : t >= 255 ? 255 : (int) t;
     }
 
     @Override
@@ -359,6 +522,64 @@ public final class Augmentation {
         int[] outputSize(int h, int w);
 
         void map(Geometry g, int h, int w, SplittableRandom r);
+
+        /** [outH, outW] on the full-image path, or null if the op cannot apply to h x w. */
+        default int[] fullSize(int h, int w) {
+            return outputSize(h, w);
+        }
+
+        /** The full-image path's map: same random draws as {@link #map}. */
+        void mapFull(Full g, int h, int w, SplittableRandom r);
+    }
+
+    /**
+     * One axis of the full-image map: output u reads around in0 + (sign*u + shift + 0.5) * scale,
+     * with filter taps kept inside [lo, hi) (the box of the last resize, as Pillow resizes a crop).
+     */
+    static final class FullAxis {
+        double in0;
+        double scale = 1;
+        int sign = 1;
+        int shift;
+        double lo = Double.NEGATIVE_INFINITY;
+        double hi = Double.POSITIVE_INFINITY;
+
+        /** Appends an op whose output u reads its input index s*u + t (s = +-1). */
+        void shift(int s, int t) {
+            shift = sign * t + shift;
+            sign *= s;
+        }
+
+        /** Appends a resize of the input box [c0, c1) to m pixels (Pillow's resize with a box). */
+        void resample(double c0, double c1, int m) {
+            double s2 = (c1 - c0) / m;
+            double a = in0 + (sign * (c0 - 0.5) + shift + 0.5) * scale;
+            double b = in0 + (sign * (c1 - 0.5) + shift + 0.5) * scale;
+            lo = Math.max(lo, Math.min(a, b));
+            hi = Math.min(hi, Math.max(a, b));
+            in0 = a;
+            scale = sign * s2 * scale;
+            sign = 1;
+            shift = 0;
+        }
+
+        PilResample.Axis taps(int in, int out) {
+            int from = (int) Math.max(0, Math.min(in, Math.round(lo)));
+            int to = (int) Math.max(from, Math.min(in, Math.round(hi)));
+            if (lo == Double.NEGATIVE_INFINITY) {
+                from = 0;
+                to = in;
+            }
+            return PilResample.Axis.of(from, to, out, in0, scale, sign, shift);
+        }
+    }
+
+    /** The composed full-image map of one sample: both axes and the jitter factors (or null). */
+    static final class Full {
+        final FullAxis x = new FullAxis();
+        final FullAxis y = new FullAxis();
+        float[] jitter;
+        boolean reflect;
     }
 
     private record PadCrop(int size, int pad, boolean reflect) implements Op {
@@ -371,6 +592,14 @@ public final class Augmentation {
             int top = r.nextInt(h + 2 * pad - size + 1) - pad;
             int left = r.nextInt(w + 2 * pad - size + 1) - pad;
             g.then(1, left, 1, top);
+            g.reflect |= reflect;
+        }
+
+        public void mapFull(Full g, int h, int w, SplittableRandom r) {
+            int top = r.nextInt(h + 2 * pad - size + 1) - pad;
+            int left = r.nextInt(w + 2 * pad - size + 1) - pad;
+            g.x.shift(1, left);
+            g.y.shift(1, top);
             g.reflect |= reflect;
         }
 
@@ -391,6 +620,12 @@ public final class Augmentation {
             }
         }
 
+        public void mapFull(Full g, int h, int w, SplittableRandom r) {
+            if (r.nextDouble() < p) {
+                g.x.shift(-1, w - 1);
+            }
+        }
+
         @Override
         public String toString() {
             return "flip:" + p;
@@ -404,6 +639,20 @@ public final class Augmentation {
 
         public void map(Geometry g, int h, int w, SplittableRandom r) {
             g.then(1, (w - size) / 2, 1, (h - size) / 2);
+        }
+
+        public int[] fullSize(int h, int w) {
+            return new int[] {size, size};
+        }
+
+        /** torchvision: offset round-half-even((in - S) / 2), or pad by (S - in) / 2 when S > in. */
+        public void mapFull(Full g, int h, int w, SplittableRandom r) {
+            g.x.shift(1, offset(w));
+            g.y.shift(1, offset(h));
+        }
+
+        private int offset(int in) {
+            return size > in ? -((size - in) / 2) : (int) Math.rint((in - size) / 2.0);
         }
 
         @Override
@@ -423,9 +672,63 @@ public final class Augmentation {
             g.then(sx, 0.5 * sx - 0.5, sy, 0.5 * sy - 0.5);
         }
 
+        public void mapFull(Full g, int h, int w, SplittableRandom r) {
+            g.x.resample(0, w, size);
+            g.y.resample(0, h, size);
+        }
+
         @Override
         public String toString() {
             return "resize" + size;
+        }
+    }
+
+    /** torchvision's {@code Resize(S)}: the shorter side becomes S, the longer floor(S * long / short). */
+    private record ShortSide(int size) implements Op {
+        public int[] outputSize(int h, int w) {
+            return h <= w ? new int[] {size, (int) ((long) size * w / h)} : new int[] {(int) ((long) size * h / w), size};
+        }
+
+        public void map(Geometry g, int h, int w, SplittableRandom r) {
+            throw new IllegalStateException("short" + size + " runs on the full-image path only");
+        }
+
+        public void mapFull(Full g, int h, int w, SplittableRandom r) {
+            int[] hw = outputSize(h, w);
+            g.x.resample(0, w, hw[1]);
+            g.y.resample(0, h, hw[0]);
+        }
+
+        @Override
+        public String toString() {
+            return "short" + size;
+        }
+    }
+
+    /**
+     * CloserLook's ImageJitter: brightness, contrast and colour factors 1 + s * (2u - 1) with u
+     * uniform in [0, 1), drawn in that order.
+     */
+    private record Jitter(double strength) implements Op {
+        public int[] outputSize(int h, int w) {
+            return new int[] {h, w};
+        }
+
+        public void map(Geometry g, int h, int w, SplittableRandom r) {
+            throw new IllegalStateException("jitter runs on the full-image path only");
+        }
+
+        public void mapFull(Full g, int h, int w, SplittableRandom r) {
+            float[] f = new float[3];
+            for (int i = 0; i < 3; i++) {
+                f[i] = (float) (1 + strength * (r.nextDouble() * 2 - 1));
+            }
+            g.jitter = f;
+        }
+
+        @Override
+        public String toString() {
+            return "jitter:" + strength;
         }
     }
 
@@ -439,6 +742,23 @@ public final class Augmentation {
         }
 
         public void map(Geometry g, int h, int w, SplittableRandom r) {
+            int[] box = box(h, w, r);
+            int top = box[0];
+            int left = box[1];
+            int ch = box[2];
+            int cw = box[3];
+            double sx = (double) cw / size;
+            double sy = (double) ch / size;
+            g.then(sx, left + 0.5 * sx - 0.5, sy, top + 0.5 * sy - 0.5);
+        }
+
+        public void mapFull(Full g, int h, int w, SplittableRandom r) {
+            int[] box = box(h, w, r);
+            g.x.resample(box[1], box[1] + box[3], size);
+            g.y.resample(box[0], box[0] + box[2], size);
+        }
+
+        int[] box(int h, int w, SplittableRandom r) {
             double area = (double) h * w;
             int cw = 0;
             int ch = 0;
@@ -473,9 +793,7 @@ public final class Augmentation {
                 top = (h - ch) / 2;
                 left = (w - cw) / 2;
             }
-            double sx = (double) cw / size;
-            double sy = (double) ch / size;
-            g.then(sx, left + 0.5 * sx - 0.5, sy, top + 0.5 * sy - 0.5);
+            return new int[] {top, left, ch, cw};
         }
 
         @Override

@@ -6,6 +6,10 @@ import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Iterates epochs of an {@link ImageSet} as augmented float batches [B,C,outH,outW] prepared by a
@@ -23,6 +27,14 @@ import java.util.concurrent.BlockingQueue;
  *     while (it.hasNext()) { Batch b = it.next(); ... }
  * }
  * }</pre>
+ *
+ * <p>A streamed {@link ImageSet} is decoded from its files as batches are prepared: the producer
+ * hands every sample of up to prefetch + 2 batches to a pool of {@code threads} decoder threads,
+ * each decodes its file and applies {@link Augmentation#applyFull} into its slot of the batch, and
+ * batches are returned in order once complete. Resident memory is then the ring of batches plus
+ * one decoded image per thread, whatever the data set's size; the output is the same for every
+ * thread count. An image skipped as unreadable ({@link ImageFiles.BadImages#SKIP}) leaves its
+ * batch one sample smaller.
  */
 public final class BatchLoader {
     private static final long SHUFFLE_DOMAIN = 0x5348_5546_464C_4531L;
@@ -34,6 +46,7 @@ public final class BatchLoader {
     private final long seed;
     private final boolean dropLast;
     private final int prefetch;
+    private final int threads;
     private final int[] shape;
 
     private BatchLoader(Builder b) {
@@ -44,7 +57,9 @@ public final class BatchLoader {
         seed = b.seed;
         dropLast = b.dropLast;
         prefetch = b.prefetch;
-        shape = augmentation.outputShape(data.channels(), data.height(), data.width());
+        threads = b.threads;
+        shape = data.isStreamed() ? augmentation.fullOutputShape(data.channels(), data.height(), data.width())
+                : augmentation.outputShape(data.channels(), data.height(), data.width());
     }
 
     /** A builder; {@code setData} and {@code setBatchSize} are required. */
@@ -121,13 +136,19 @@ public final class BatchLoader {
         final int[] y;
         final int[] indices;
         final long[] seeds;
+        final boolean[] ok;
+        final Throwable[] errors;
         Batch batch;
+        CountDownLatch decoded;
+        int size;
 
         Slot(int batchSize, int sampleFloats) {
             x = new float[batchSize * sampleFloats];
             y = new int[batchSize];
             indices = new int[batchSize];
             seeds = new long[batchSize];
+            ok = new boolean[batchSize];
+            errors = new Throwable[batchSize];
         }
     }
 
@@ -144,6 +165,7 @@ public final class BatchLoader {
         private final BlockingQueue<Slot> free;
         private final BlockingQueue<Slot> full;
         private final Thread producer;
+        private final ExecutorService decoders;
         private volatile Throwable failure;
         private Slot current;
         private Slot pending;
@@ -157,7 +179,9 @@ public final class BatchLoader {
             for (int i = 0; i < slots; i++) {
                 free.add(new Slot(batchSize, shape[0] * shape[1] * shape[2]));
             }
-            producer = new Thread(this::produce, "cambench-prefetch-" + data.name() + "-e" + epoch);
+            decoders = data.isStreamed() ? Executors.newFixedThreadPool(threads, decoderThreads(data.name())) : null;
+            producer = new Thread(data.isStreamed() ? this::produceStreamed : this::produce,
+                    "cambench-prefetch-" + data.name() + "-e" + epoch);
             producer.setDaemon(true);
             producer.start();
         }
@@ -188,6 +212,91 @@ public final class BatchLoader {
             }
         }
 
+        /** Queues each batch's samples on the decoder pool; batches go to the consumer in order. */
+        private void produceStreamed() {
+            try {
+                int[] order = order(epoch);
+                int batches = batchesPerEpoch();
+                int sample = shape[0] * shape[1] * shape[2];
+                ImageFiles files = data.files();
+                for (int b = 0; b < batches; b++) {
+                    Slot s = free.take();
+                    int start = b * batchSize;
+                    int size = Math.min(batchSize, order.length - start);
+                    s.size = size;
+                    s.decoded = new CountDownLatch(size);
+                    for (int k = 0; k < size; k++) {
+                        s.indices[k] = order[start + k];
+                        s.seeds[k] = Augmentation.sampleSeed(seed, epoch, start + k);
+                        s.y[k] = data.label(s.indices[k]);
+                        s.ok[k] = false;
+                        s.errors[k] = null;
+                    }
+                    for (int k = 0; k < size; k++) {
+                        int kk = k;
+                        decoders.execute(() -> {
+                            try {
+                                s.ok[kk] = decodeInto(files, s, kk, sample);
+                            } catch (RuntimeException | Error e) {
+                                s.errors[kk] = e;
+                            } finally {
+                                s.decoded.countDown();
+                            }
+                        });
+                    }
+                    full.put(s);
+                }
+                decoders.shutdown();
+                full.put(END);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException | Error e) {
+                failure = e;
+                full.offer(END);
+            }
+        }
+
+        private boolean decodeInto(ImageFiles files, Slot s, int k, int sample) {
+            int i = s.indices[k];
+            ImageFolderReader.Decoded img = files.decode(i, data.channels());
+            if (img == null) {
+                return false;
+            }
+            if (!augmentation.applyFull(img.pixels(), 0, data.channels(), img.height(), img.width(), s.seeds[k], s.x,
+                    k * sample, shape[1], shape[2])) {
+                throw new UserException(files.path(i) + ": augmentation '" + augmentation.spec() + "' gives another"
+                        + " size than " + shape[1] + "x" + shape[2] + " on this " + img.width() + "x" + img.height()
+                        + " image; end the spec with a fixed-size op (rrc, center, crop, resize)");
+            }
+            return true;
+        }
+
+        /** Waits for a streamed batch's samples and packs the decoded ones to the front; false if none. */
+        private boolean complete(Slot s) throws InterruptedException {
+            s.decoded.await();
+            for (int k = 0; k < s.size && failure == null; k++) {
+                failure = s.errors[k];
+            }
+            if (failure != null) {
+                done = true;
+                rethrowFailure();
+            }
+            int sample = shape[0] * shape[1] * shape[2];
+            int n = 0;
+            for (int k = 0; k < s.size; k++) {
+                if (s.ok[k]) {
+                    if (n != k) {
+                        System.arraycopy(s.x, k * sample, s.x, n * sample, sample);
+                        s.y[n] = s.y[k];
+                        s.indices[n] = s.indices[k];
+                    }
+                    n++;
+                }
+            }
+            s.batch = new Batch(s.x, s.y, n, shape[0], shape[1], shape[2]);
+            return n > 0;
+        }
+
         @Override
         public boolean hasNext() {
             if (pending != null) {
@@ -199,6 +308,10 @@ public final class BatchLoader {
             release();
             try {
                 Slot s = full.take();
+                while (s != END && s.decoded != null && !complete(s)) {
+                    free.add(s);
+                    s = full.take();
+                }
                 if (s == END) {
                     done = true;
                     rethrowFailure();
@@ -228,6 +341,9 @@ public final class BatchLoader {
         public void close() {
             done = true;
             producer.interrupt();
+            if (decoders != null) {
+                decoders.shutdownNow();
+            }
             try {
                 producer.join();
             } catch (InterruptedException e) {
@@ -256,6 +372,15 @@ public final class BatchLoader {
         }
     }
 
+    private static java.util.concurrent.ThreadFactory decoderThreads(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "cambench-decode-" + name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
     /** Builds a {@link BatchLoader}; {@code build()} validates. */
     public static final class Builder {
         private ImageSet data;
@@ -265,8 +390,15 @@ public final class BatchLoader {
         private long seed;
         private boolean dropLast;
         private int prefetch = 2;
+        private int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
 
         private Builder() {
+        }
+
+        /** Decoder threads for a streamed set, 1..256 (default: the available processors); ignored in memory. */
+        public Builder optThreads(int n) {
+            this.threads = n;
+            return this;
         }
 
         /** The data set (required). */
@@ -320,6 +452,9 @@ public final class BatchLoader {
         public BatchLoader build() {
             if (data == null || augmentation == null) {
                 throw new IllegalArgumentException("BatchLoader needs setData(...) and an augmentation");
+            }
+            if (threads < 1 || threads > 256) {
+                throw new IllegalArgumentException("decoder threads " + threads + " must be in 1..256");
             }
             if (batchSize < 1 || prefetch < 1 || prefetch > 16) {
                 throw new IllegalArgumentException("batch size " + batchSize + " must be >= 1, prefetch "

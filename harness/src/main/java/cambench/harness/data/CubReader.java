@@ -27,6 +27,11 @@ public final class CubReader {
      * @param size side S of the square images
      */
     public static ImageSet read(Path root, String split, int size) {
+        return read(root, split, size, ImageFolderReader.LoadOptions.IN_MEMORY);
+    }
+
+    /** Reads a split as {@link #read(Path, String, int)}, in memory or streamed by {@code options}. */
+    public static ImageSet read(Path root, String split, int size, ImageFolderReader.LoadOptions options) {
         DataIo.requireSplit("cub", split, "train", "test", "all");
         DataIo.requireDir(root, "CUB_200_2011/ or its parent");
         Path dir = Files.isDirectory(root.resolve("CUB_200_2011")) ? root.resolve("CUB_200_2011") : root;
@@ -54,8 +59,8 @@ public final class CubReader {
                 labels.add(label);
             }
         }
-        return ImageFolderReader.decode("cub-" + split, classes, files,
-                labels.stream().mapToInt(Integer::intValue).toArray(), size);
+        return ImageFolderReader.load("cub-" + split, classes, files,
+                labels.stream().mapToInt(Integer::intValue).toArray(), size, options, dir.resolve("images"), true);
     }
 
     /**

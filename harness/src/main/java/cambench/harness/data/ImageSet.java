@@ -16,6 +16,11 @@ import java.util.TreeSet;
  * rejects inconsistent arguments with {@link IllegalArgumentException} (a bug, not a user
  * mistake: loaders report bad files as {@code UserException} before building an ImageSet).
  * Instances are not copied on access: treat the pixels as read-only once built.
+ *
+ * <p>A <em>streamed</em> set ({@link #streamed}) holds no pixels, only its {@link ImageFiles}:
+ * height and width are nominal (the loader's side S), each image keeps its own size on disk and
+ * is decoded by the {@link BatchLoader} when a batch needs it; {@link #pixels()} is then
+ * unavailable. Subsets and class filters work on both kinds.
  */
 public final class ImageSet {
     private final String name;
@@ -25,6 +30,7 @@ public final class ImageSet {
     private final int height;
     private final int width;
     private final PixelStore pixels;
+    private final ImageFiles files;
 
     /**
      * Builds a set over {@code pixels} (not copied).
@@ -34,22 +40,40 @@ public final class ImageSet {
      */
     public ImageSet(String name, List<String> classes, int[] labels, int channels, int height, int width,
             PixelStore pixels) {
+        this(name, classes, labels, channels, height, width, Objects.requireNonNull(pixels, "pixels"), null);
+    }
+
+    /**
+     * A streamed set of {@code files} (image i has label {@code labels[i]}) with nominal shape
+     * [channels, size, size].
+     *
+     * @throws IllegalArgumentException if sizes disagree or a label is out of range
+     */
+    public static ImageSet streamed(String name, List<String> classes, int[] labels, int channels, int size,
+            ImageFiles files) {
+        return new ImageSet(name, classes, labels, channels, size, size, null, Objects.requireNonNull(files, "files"));
+    }
+
+    private ImageSet(String name, List<String> classes, int[] labels, int channels, int height, int width,
+            PixelStore pixels, ImageFiles files) {
         this.name = Objects.requireNonNull(name, "name");
         this.classes = List.copyOf(classes);
         this.labels = labels.clone();
         this.channels = channels;
         this.height = height;
         this.width = width;
-        this.pixels = Objects.requireNonNull(pixels, "pixels");
+        this.pixels = pixels;
+        this.files = files;
         if (channels <= 0 || height <= 0 || width <= 0) {
             throw new IllegalArgumentException(name + ": shape [" + channels + "," + height + "," + width + "]");
         }
-        if (pixels.imageBytes() != channels * height * width) {
+        if (pixels != null && pixels.imageBytes() != channels * height * width) {
             throw new IllegalArgumentException(name + ": store has " + pixels.imageBytes()
                     + " bytes per image, shape needs " + channels * height * width);
         }
-        if (pixels.count() != labels.length) {
-            throw new IllegalArgumentException(name + ": " + pixels.count() + " images, " + labels.length + " labels");
+        int stored = pixels != null ? pixels.count() : files.count();
+        if (stored != labels.length) {
+            throw new IllegalArgumentException(name + ": " + stored + " images, " + labels.length + " labels");
         }
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= this.classes.size()) {
@@ -109,9 +133,26 @@ public final class ImageSet {
         return labels.clone();
     }
 
-    /** Pixel storage, for direct reads in hot loops. */
+    /**
+     * Pixel storage, for direct reads in hot loops.
+     *
+     * @throws IllegalStateException for a streamed set
+     */
     public PixelStore pixels() {
+        if (pixels == null) {
+            throw new IllegalStateException(name + " is streamed from files; read it through a BatchLoader");
+        }
         return pixels;
+    }
+
+    /** Whether the images are streamed from files rather than held in memory. */
+    public boolean isStreamed() {
+        return files != null;
+    }
+
+    /** The files of a streamed set, or null for an in-memory set. */
+    public ImageFiles files() {
+        return files;
     }
 
     /** Images per class, [classCount()]. */
@@ -157,7 +198,12 @@ public final class ImageSet {
         for (int k = 0; k < indices.length; k++) {
             sub[k] = labels[indices[k]];
         }
-        return new ImageSet(name, classes, sub, channels, height, width, pixels.select(indices));
+        return selected(classes, sub, indices);
+    }
+
+    private ImageSet selected(List<String> cls, int[] sub, int[] indices) {
+        return files != null ? new ImageSet(name, cls, sub, channels, height, width, null, files.select(indices))
+                : new ImageSet(name, cls, sub, channels, height, width, pixels.select(indices));
     }
 
     /**
@@ -190,11 +236,12 @@ public final class ImageSet {
                 sub[j++] = newLabel[labels[i]];
             }
         }
-        return new ImageSet(name, kept, sub, channels, height, width, pixels.select(indices));
+        return selected(kept, sub, indices);
     }
 
     @Override
     public String toString() {
-        return name + "[" + count() + "," + channels + "," + height + "," + width + "], " + classes.size() + " classes";
+        return name + "[" + count() + "," + channels + "," + height + "," + width + "], " + classes.size() + " classes"
+                + (files != null ? ", streamed" : "");
     }
 }

@@ -9,6 +9,10 @@ import java.util.Arrays;
  * {@link #identity()} maps pixels to [0,1]. Immutable.
  */
 public final class Normalization {
+    /** torchvision's ImageNet statistics, mean (0.485, 0.456, 0.406), std (0.229, 0.224, 0.225). */
+    public static final Normalization IMAGENET = new Normalization(new float[] {0.485f, 0.456f, 0.406f},
+            new float[] {0.229f, 0.224f, 0.225f});
+
     private final float[] mean;
     private final float[] std;
 
@@ -37,9 +41,13 @@ public final class Normalization {
 
     /**
      * Mean and std of each channel over all pixels of {@code set} (population std); a constant
-     * channel gets std 1 instead of 0.
+     * channel gets std 1 instead of 0. A streamed set is not read: 3-channel streamed sets get
+     * {@link #IMAGENET}, as the papers' code uses for ImageNet, CUB, Dogs and mini-ImageNet.
      */
     public static Normalization of(ImageSet set) {
+        if (set.isStreamed()) {
+            return set.channels() == 3 ? IMAGENET : identity();
+        }
         int c = set.channels();
         int plane = set.height() * set.width();
         long[] sum = new long[c];

@@ -27,10 +27,15 @@ public final class StanfordDogsReader {
      * @param size side S of the square images
      */
     public static ImageSet read(Path root, String split, int size) {
+        return read(root, split, size, ImageFolderReader.LoadOptions.IN_MEMORY);
+    }
+
+    /** Reads a split as {@link #read(Path, String, int)}, in memory or streamed by {@code options}. */
+    public static ImageSet read(Path root, String split, int size, ImageFolderReader.LoadOptions options) {
         DataIo.requireSplit("dogs", split, "train", "test", "all");
         Path images = root.resolve("Images");
         if (split.equals("all")) {
-            return ImageFolderReader.readTree(images, size, "dogs-all");
+            return ImageFolderReader.readTree(images, size, "dogs-all", options);
         }
         List<String> classes = new ArrayList<>();
         for (Path dir : ImageFolderReader.classFolders(images)) {
@@ -51,7 +56,7 @@ public final class StanfordDogsReader {
             files.add(images.resolve(rel));
             names.add(cls);
         }
-        return ImageFolderReader.decode("dogs-" + split, classes, files,
-                ImageFolderReader.labelsOf(names, classes), size);
+        return ImageFolderReader.load("dogs-" + split, classes, files, ImageFolderReader.labelsOf(names, classes), size,
+                options, images, true);
     }
 }

@@ -1,6 +1,9 @@
 package cambench.harness.datasets;
 
 import cambench.harness.data.CifarReader;
+import cambench.harness.data.CubReader;
+import cambench.harness.data.ImageFiles;
+import cambench.harness.data.StanfordDogsReader;
 import cambench.harness.data.GlyphSet;
 import cambench.harness.data.IdxReader;
 import cambench.harness.data.ImageFolderReader;
@@ -24,15 +27,39 @@ import java.util.concurrent.ConcurrentHashMap;
  * versions under {@code DATA_ROOT}), {@code glyphs} (rendered from the installed DejaVu fonts).
  * Options {@code train=N} / {@code test=N} keep the first N images of a split (whole-set
  * loaders) or set images per class (glyphs).
+ *
+ * <p>Photo sets: {@code imagefolder:root=DIR} and {@code imagenet} (ImageFolder trees
+ * {@code train/} and {@code val/}; options {@code size=256}, {@code crop=224}), {@code cub}
+ * ({@code DATA_ROOT/CUB_200_2011}, official train/test split) and {@code stanford-dogs}
+ * ({@code DATA_ROOT/stanford-dogs} with {@code Images/}, {@code train_list.txt},
+ * {@code test_list.txt}; see {@link StanfordDogsReader}), both with {@code size=600},
+ * {@code crop=448}. Each also takes {@code stream=auto|on|off} and {@code bad-images=fail|skip};
+ * CUB and Dogs stream by default (the paper's resize to 600x600 needs the full image), the
+ * folders stream when N x 3 x size^2 bytes exceed 256 MiB ({@code auto}, see
+ * {@link ImageFolderReader.LoadOptions}). A streamed set is augmented from the full images: its test
+ * transform is {@code short<size>,center<crop>} (ImageFolder, ImageNet) or
+ * {@code resize<size>,center<crop>} (CUB, Dogs); train with e.g. {@code rrc224,flip} or the
+ * paper's fine-grained {@code resize600,crop448,flip}. An in-memory set is decoded once at a
+ * center square of side {@code size} and tested with {@code center<crop>}.
  */
 public final class DatasetCatalog {
     private static final Map<String, DataSplit> CACHE = new ConcurrentHashMap<>();
 
+    /** Options every photo set takes. */
+    static final Set<String> PHOTO_KEYS = Set.of("size", "crop", "train", "test", "stream", "bad-images");
+
     private final Path dataRoot;
+    private final ImageFiles.BadImages defaultBadImages;
 
     /** A catalog reading real data sets below {@code dataRoot} (may be null). */
     public DatasetCatalog(Path dataRoot) {
+        this(dataRoot, ImageFiles.BadImages.FAIL);
+    }
+
+    /** A catalog whose photo sets treat unreadable images as {@code bad} unless a spec says otherwise. */
+    public DatasetCatalog(Path dataRoot, ImageFiles.BadImages bad) {
         this.dataRoot = dataRoot;
+        this.defaultBadImages = bad;
     }
 
     /** The folder real data sets are read from, or null. */
@@ -56,7 +83,7 @@ public final class DatasetCatalog {
     }
 
     private String cacheKey(String spec) {
-        return dataRoot + "|" + spec;
+        return dataRoot + "|" + defaultBadImages + "|" + spec;
     }
 
     private DataSplit loadUncached(DatasetSpec spec) {
@@ -80,18 +107,28 @@ public final class DatasetCatalog {
                         "extract cifar-100-binary.tar.gz under --data-root (folder cifar-100-binary)");
                 return limited(spec, CifarReader.cifar100(c100, "train"), CifarReader.cifar100(c100, "test"), c100);
             case "imagenet":
-                spec.allowOnly(Set.of("size", "crop", "train", "test"));
+                spec.allowOnly(PHOTO_KEYS);
                 return imageFolders(spec, find("imagenet", null,
                         "expected DATA_ROOT/imagenet/train and DATA_ROOT/imagenet/val class folders (ImageFolder)"));
+            case "cub":
+                spec.allowOnly(PHOTO_KEYS);
+                return fineGrained(spec, find("CUB_200_2011", null, "extract CUB_200_2011.tgz under --data-root"), true);
+            case "stanford-dogs":
+                spec.allowOnly(PHOTO_KEYS);
+                return fineGrained(spec, find("stanford-dogs", null, "extract images.tar (Images/) into"
+                        + " DATA_ROOT/stanford-dogs with train_list.txt and test_list.txt (see StanfordDogsReader)"),
+                        false);
             case "imagefolder":
-                spec.allowOnly(Set.of("root", "size", "crop", "train", "test"));
+                Set<String> keys = new java.util.HashSet<>(PHOTO_KEYS);
+                keys.add("root");
+                spec.allowOnly(keys);
                 if (!spec.options().containsKey("root")) {
                     throw new UserException("data set 'imagefolder': option root=PATH (with train/ and val/) is required");
                 }
                 return imageFolders(spec, Path.of(spec.options().get("root")));
             default:
                 throw new UserException("unknown data set '" + spec.name()
-                        + "'; known: glyphs, fashion-mnist, cifar10, cifar100, imagenet, imagefolder");
+                        + "'; known: glyphs, fashion-mnist, cifar10, cifar100, imagenet, imagefolder, cub, stanford-dogs");
         }
     }
 
@@ -117,19 +154,57 @@ public final class DatasetCatalog {
      * (shorter side, center square; default 256); tested with a center {@code crop} (default 224).
      * Everything is held in memory: fine for CUB/Dogs/mini-ImageNet scale, not for full ImageNet.
      */
-    private static DataSplit imageFolders(DatasetSpec spec, Path root) {
+    private DataSplit imageFolders(DatasetSpec spec, Path root) {
         int size = spec.integer("size", 256, 8);
         int crop = spec.integer("crop", Math.min(224, size), 8);
         if (crop > size) {
             throw new UserException("data set '" + spec.name() + "': crop " + crop + " exceeds size " + size);
         }
-        ImageSet train = ImageFolderReader.readTree(root.resolve("train"), size, spec.name() + "-train");
-        ImageSet test = ImageFolderReader.readTree(root.resolve("val"), size, spec.name() + "-val");
+        ImageFolderReader.LoadOptions options = loadOptions(spec);
+        ImageSet train = ImageFolderReader.readTree(root.resolve("train"), size, spec.name() + "-train", options);
+        ImageSet test = ImageFolderReader.readTree(root.resolve("val"), size, spec.name() + "-val", options);
         if (!train.classes().equals(test.classes())) {
             throw new UserException(root + ": train/ and val/ have different class folders");
         }
         DataSplit all = limited(spec, train, test, root);
-        return new DataSplit(all.train(), all.test(), crop == size ? "none" : "center" + crop, all.description());
+        String testAugment = test.isStreamed() ? "short" + size + ",center" + crop
+                : crop == size ? "none" : "center" + crop;
+        return new DataSplit(all.train(), all.test(), testAugment, all.description());
+    }
+
+    /** CUB-200-2011 or Stanford Dogs, official train/test split; streamed: resize to size^2, center crop. */
+    private DataSplit fineGrained(DatasetSpec spec, Path root, boolean cub) {
+        int size = spec.integer("size", 600, 8);
+        int crop = spec.integer("crop", Math.min(448, size), 8);
+        if (crop > size) {
+            throw new UserException("data set '" + spec.name() + "': crop " + crop + " exceeds size " + size);
+        }
+        ImageFolderReader.LoadOptions options = loadOptions(spec, "on");
+        ImageSet train = cub ? CubReader.read(root, "train", size, options)
+                : StanfordDogsReader.read(root, "train", size, options);
+        ImageSet test = cub ? CubReader.read(root, "test", size, options)
+                : StanfordDogsReader.read(root, "test", size, options);
+        DataSplit all = limited(spec, train, test, root);
+        String testAugment = test.isStreamed() ? "resize" + size + ",center" + crop
+                : crop == size ? "none" : "center" + crop;
+        Map<String, String> d = new LinkedHashMap<>(all.description());
+        d.put("paper_train_augment", test.isStreamed() ? "resize" + size + ",crop" + crop + ",flip"
+                : "crop" + crop + ",flip");
+        return new DataSplit(all.train(), all.test(), testAugment, d);
+    }
+
+    /** stream= and bad-images= of a photo spec. */
+    ImageFolderReader.LoadOptions loadOptions(DatasetSpec spec) {
+        return loadOptions(spec, "auto");
+    }
+
+    private ImageFolderReader.LoadOptions loadOptions(DatasetSpec spec, String defaultStreaming) {
+        String where = "data set '" + spec.name() + "'";
+        ImageFolderReader.LoadOptions.Streaming streaming = ImageFolderReader.LoadOptions.Streaming.parse(
+                spec.options().getOrDefault("stream", defaultStreaming), where);
+        String bad = spec.options().get("bad-images");
+        return new ImageFolderReader.LoadOptions(streaming, ImageFolderReader.LoadOptions.DEFAULT_THRESHOLD,
+                bad == null ? defaultBadImages : ImageFiles.BadImages.parse(bad, where));
     }
 
     private static ImageSet first(ImageSet set, int n) {
@@ -193,6 +268,9 @@ public final class DatasetCatalog {
         d.put("train_images", Integer.toString(train.count()));
         d.put("test_images", Integer.toString(test.count()));
         d.put("image_shape", train.channels() + "x" + train.height() + "x" + train.width());
+        if (train.isStreamed()) {
+            d.put("streamed", "true (images decoded from the files each epoch; image_shape is nominal)");
+        }
         return d;
     }
 }

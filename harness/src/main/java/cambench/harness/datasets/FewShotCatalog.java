@@ -155,7 +155,12 @@ public final class FewShotCatalog {
         d.put("novel_classes", Integer.toString(s.novel().classCount()));
         d.put("novel_images", Integer.toString(s.novel().count()));
         d.put("image_shape", shape(s.novel()));
-        return new FewShotSplit(base, s.val(), s.novel(), "none", way, query, episodes, d);
+        int side = s.novel().height();
+        String testAugment = s.novel().isStreamed() ? "resize" + (int) (side * 1.15) + ",center" + side : "none";
+        if (s.novel().isStreamed()) {
+            d.put("streamed", "true (CloserLook test transform " + testAugment + " on the full images)");
+        }
+        return new FewShotSplit(base, s.val(), s.novel(), testAugment, way, query, episodes, d);
     }
 
     /**
@@ -189,12 +194,33 @@ public final class FewShotCatalog {
             count += p.count();
         }
         ImageSet first = parts[0];
+        if (first.isStreamed()) {
+            List<cambench.harness.data.ImageFiles> files = new ArrayList<>();
+            int[] labels = new int[count];
+            int at = 0;
+            int classOffset = 0;
+            for (ImageSet p : parts) {
+                if (!p.isStreamed()) {
+                    throw new UserException(name + ": cannot join a streamed and an in-memory set; give both stream=on");
+                }
+                files.add(p.files());
+                for (int i = 0; i < p.count(); i++) {
+                    labels[at++] = p.label(i) + classOffset;
+                }
+                classOffset += p.classCount();
+            }
+            return ImageSet.streamed(name, classes, labels, first.channels(), first.height(),
+                    cambench.harness.data.ImageFiles.concat(files));
+        }
         PixelStore pixels = PixelStore.allocate(count, first.imageBytes());
         int[] labels = new int[count];
         byte[] image = new byte[first.imageBytes()];
         int at = 0;
         int classOffset = 0;
         for (ImageSet p : parts) {
+            if (p.isStreamed()) {
+                throw new UserException(name + ": cannot join an in-memory and a streamed set; give both stream=on");
+            }
             for (int i = 0; i < p.count(); i++, at++) {
                 p.pixels().copyImage(i, image, 0);
                 pixels.setImage(at, image, 0);
@@ -220,20 +246,22 @@ public final class FewShotCatalog {
     }
 
     private Sets miniImagenet(DatasetSpec spec) {
-        spec.allowOnly(Set.of("size"));
+        spec.allowOnly(Set.of("size", "stream", "bad-images"));
         int size = spec.integer("size", 224, 8);
+        ImageFolderReader.LoadOptions options = classification.loadOptions(spec);
         Path dir = folder("mini-imagenet", "put the Ravi-Larochelle split (train.csv, val.csv, test.csv, "
                 + "images/) in DATA_ROOT/mini-imagenet");
         Path images = dir.resolve("images");
-        return new Sets(ImageFolderReader.readCsv(dir.resolve("train.csv"), images, size, "mini-base"),
-                ImageFolderReader.readCsv(dir.resolve("val.csv"), images, size, "mini-val"),
-                ImageFolderReader.readCsv(dir.resolve("test.csv"), images, size, "mini-novel"), dir.toString());
+        return new Sets(ImageFolderReader.readCsv(dir.resolve("train.csv"), images, size, "mini-base", options),
+                ImageFolderReader.readCsv(dir.resolve("val.csv"), images, size, "mini-val", options),
+                ImageFolderReader.readCsv(dir.resolve("test.csv"), images, size, "mini-novel", options),
+                dir.toString());
     }
 
     private Sets cub(DatasetSpec spec) {
-        spec.allowOnly(Set.of("size", "split"));
+        spec.allowOnly(Set.of("size", "split", "stream", "bad-images"));
         Path dir = folder("CUB_200_2011", "extract CUB_200_2011.tgz under --data-root");
-        ImageSet all = CubReader.read(dir, "all", spec.integer("size", 224, 8));
+        ImageSet all = CubReader.read(dir, "all", spec.integer("size", 224, 8), classification.loadOptions(spec));
         String split = spec.options().get("split");
         if (split == null) {
             return new Sets(modClasses(all, 2, 0), modClasses(all, 4, 1), modClasses(all, 4, 3), dir.toString(), all);

@@ -157,10 +157,11 @@ class AugmentationTest {
 
     @Test
     void parse_unknownOrMalformed_oneLineUserException() {
-        UserException e = assertThrows(UserException.class, () -> Augmentation.parse("crop32:4,jitter"));
-        assertEquals("augmentation 'crop32:4,jitter': unknown op 'jitter', expected crop<S>[:pad], "
-                + "rcrop<S>[:pad], flip[:p], rrc<S>[:minScale], center<S>, resize<S> or none", e.getMessage());
-        for (String bad : new String[] {"", "crop", "flip3", "flip:2", "center8:1", "rrc8:0", "crop8:1.5", "none,flip"}) {
+        UserException e = assertThrows(UserException.class, () -> Augmentation.parse("crop32:4,blur"));
+        assertEquals("augmentation 'crop32:4,blur': unknown op 'blur', expected crop<S>[:pad], "
+                + "rcrop<S>[:pad], flip[:p], rrc<S>[:minScale], center<S>, resize<S>, short<S>, jitter[:strength]"
+                + " or none", e.getMessage());
+        for (String bad : new String[] {"", "crop", "flip3", "flip:2", "center8:1", "rrc8:0", "crop8:1.5", "none,flip", "jitter:2", "short8:1", "jitter4"}) {
             assertThrows(UserException.class, () -> Augmentation.parse(bad), bad);
         }
     }
