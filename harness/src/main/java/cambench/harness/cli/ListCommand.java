@@ -15,11 +15,11 @@ import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code cambench list objectives|models|presets}. */
+/** {@code cambench list objectives|regularizers|models|presets}. */
 @Command(name = "list", mixinStandardHelpOptions = true,
-        header = "List objectives (name, kind, parameters, defaults), models or presets.")
+        header = "List objectives or regularizers (name, kind, parameters, defaults), models or presets.")
 final class ListCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "WHAT", description = "objectives, models or presets")
+    @Parameters(index = "0", paramLabel = "WHAT", description = "objectives, regularizers, models or presets")
     String what;
 
     @Mixin
@@ -42,6 +42,16 @@ final class ListCommand implements Callable<Integer> {
                     }
                 }
             }
+            case "regularizers" -> {
+                for (cambench.api.RegularizerProvider p : plugins.objectives().regularizers().all().values()) {
+                    out.printf("%-10s %-12s %s%n", p.name(),
+                            p.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'), p.description());
+                    for (ParamSpec s : p.parameters()) {
+                        out.printf("    %s.%s = %s  (%s)%n", p.name(), s.name(),
+                                s.defaultValue() == null ? "<required>" : s.defaultValue(), s.description());
+                    }
+                }
+            }
             case "models" -> Models.names().forEach(out::println);
             case "presets" -> {
                 PlanResources r = new PlanResources(plugins.loader());
@@ -50,7 +60,7 @@ final class ListCommand implements Callable<Integer> {
                     out.printf("%-6s seeds %d, tables %s: %s%n", name, p.seeds(), p.tables(), p.description());
                 }
             }
-            default -> throw new UserException("list " + what + ": expected objectives, models or presets");
+            default -> throw new UserException("list " + what + ": expected objectives, regularizers, models or presets");
         }
         out.flush();
         return 0;

@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -57,6 +59,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1")
     long seed;
 
+    @Option(names = "--regularizers", split = ",", paramLabel = "NAME",
+            description = "regularizers in the order they apply, e.g. cutmix,shakedrop (cambench list regularizers);"
+                    + " their parameters through --param NAME.PARAM=VALUE")
+    List<String> regularizers = new ArrayList<>();
+
     @Mixin
     RunOptions run;
 
@@ -74,9 +81,20 @@ final class TrainCommand implements Callable<Integer> {
         ClassLoader loader = plugins.loader();
         Objectives objectives = plugins.objectives(loader);
         Recipe recipe = new Recipe(epochs, batchSize, lr, momentum, nesterov, weightDecay, schedule, augment);
+        Map<String, String> objectiveParams = new java.util.LinkedHashMap<>();
+        Map<String, String> regularizerParams = new java.util.LinkedHashMap<>();
+        run.params.forEach((k, v) -> {
+            int dot = k.indexOf('.');
+            if (dot > 0 && regularizers.contains(k.substring(0, dot))) {
+                regularizerParams.put(k, v);
+            } else {
+                objectiveParams.put(k, v);
+            }
+        });
         Map<String, String> resolved = Params.resolve(objective, objectives.provider(objective).parameters(),
-                run.params).asMap();
-        Cell cell = new Cell("classification", dataset, model, objective, resolved, recipe, seed);
+                objectiveParams).asMap();
+        Cell cell = new Cell("classification", dataset, model, objective, resolved, recipe, seed)
+                .withRegularizers(regularizers, objectives.regularizers().resolve(regularizers, regularizerParams));
         RunStore store = new RunStore(run.out);
         RunContext context = new RunContext(store, new DatasetCatalog(run.dataRoot), objectives, engine.threads,
                 engine.start(), ProgressStream.over(spec.commandLine().getErr()), "");

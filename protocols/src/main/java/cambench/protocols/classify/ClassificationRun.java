@@ -16,6 +16,7 @@ import cambench.harness.run.Environment;
 import cambench.harness.run.RunContext;
 import cambench.harness.train.ProgressLine;
 import cambench.harness.train.TrainResult;
+import cambench.harness.train.Regularization;
 import cambench.harness.train.Trainer;
 import cambench.results.plan.Cell;
 import cambench.results.record.RunRecord;
@@ -67,7 +68,8 @@ public final class ClassificationRun {
                         net.backbone().featureChannels(), net.store().manager())) {
             Network teacherNet = teacher == null ? null : teacher.apply(manager, spec);
             Trainer trainer = new Trainer(net, objective, cell.recipe(), trainBatches, testBatches, cell.seed(),
-                    new ProgressLine(context.log(), context.title()), teacherNet);
+                    new ProgressLine(context.log(), context.title()), teacherNet, Regularization.create(
+                            objectives.regularizers(), cell.regularizers(), cell.regularizerParams()));
             TrainResult result = trainer.run(context.store().checkpointPath(cell));
             onTrained.accept(net);
             Map<String, Double> metrics = new LinkedHashMap<>();

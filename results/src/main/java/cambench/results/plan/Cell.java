@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -23,10 +24,14 @@ import java.util.TreeMap;
  * @param params objective parameters as text (sorted)
  * @param recipe optimisation recipe
  * @param seed seed of initialisation, data order and augmentation
- * @param teacher the classification cell that trains the teacher (distillation), or null
+ * @param teacher the cell this one depends on: the classification cell that trains the teacher
+ *     (distillation) or the pretraining cell whose backbone is fine-tuned (transfer), or null
+ * @param regularizers regularizer names in the order they apply (docs/regularizers.md); empty for none
+ * @param regularizerParams resolved regularizer parameters, {@code name.param -> value} (sorted)
  */
 public record Cell(String protocol, String dataset, String model, String objective,
-        Map<String, String> params, Recipe recipe, long seed, Cell teacher) {
+        Map<String, String> params, Recipe recipe, long seed, Cell teacher, List<String> regularizers,
+        Map<String, String> regularizerParams) {
     private static final ObjectMapper CANONICAL = new ObjectMapper()
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
@@ -36,9 +41,27 @@ public record Cell(String protocol, String dataset, String model, String objecti
         this(protocol, dataset, model, objective, params, recipe, seed, null);
     }
 
-    /** Copies params into a sorted map. */
+    /** A cell without regularizers. */
+    public Cell(String protocol, String dataset, String model, String objective, Map<String, String> params,
+            Recipe recipe, long seed, Cell teacher) {
+        this(protocol, dataset, model, objective, params, recipe, seed, teacher, List.of(), Map.of());
+    }
+
+    /** Copies params into a sorted map; absent regularizers are none. */
     public Cell {
         params = Map.copyOf(new TreeMap<>(params));
+        regularizers = regularizers == null ? List.of() : List.copyOf(regularizers);
+        regularizerParams = regularizerParams == null ? Map.of() : Map.copyOf(new TreeMap<>(regularizerParams));
+    }
+
+    /** The same cell with regularizers (names in order, resolved {@code name.param} values). */
+    public Cell withRegularizers(List<String> names, Map<String, String> values) {
+        return new Cell(protocol, dataset, model, objective, params, recipe, seed, teacher, names, values);
+    }
+
+    /** The objective and its regularizers as a row reads, e.g. {@code cam+cutmix+shakedrop}. */
+    public String objectiveWithRegularizers() {
+        return regularizers.isEmpty() ? objective : objective + "+" + String.join("+", regularizers);
     }
 
     /** A stable 16-hex-digit digest of every field. */
@@ -49,6 +72,10 @@ public record Cell(String protocol, String dataset, String model, String objecti
                     "params", new TreeMap<>(params), "recipe", recipe, "seed", seed));
             if (teacher != null) {
                 fields.put("teacher", teacher.key());
+            }
+            if (!regularizers.isEmpty()) {   // absent when none: cells without regularizers keep their keys
+                fields.put("regularizers", regularizers);
+                fields.put("regularizer_params", new TreeMap<>(regularizerParams));
             }
             byte[] json = CANONICAL.writeValueAsBytes(fields);
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(json);
@@ -61,7 +88,7 @@ public record Cell(String protocol, String dataset, String model, String objecti
     /** A readable, file-system-safe name: {@code protocol-dataset-model-objective-sSEED-KEY}. */
     public String fileName() {
         String student = teacher == null ? model : teacher.model() + "_to_" + model;
-        String readable = String.join("-", protocol, dataset, student, objective, "s" + seed);
+        String readable = String.join("-", protocol, dataset, student, objectiveWithRegularizers(), "s" + seed);
         return readable.replaceAll("[^A-Za-z0-9_.+=-]", "_") + "-" + key();
     }
 }

@@ -33,6 +33,25 @@ public record Plan(Preset preset, List<TableSpec> tables, List<PlannedCell> cell
      */
     public static Plan of(Preset preset, List<TableSpec> tables,
             BiFunction<String, Map<String, String>, Map<String, String>> resolveParams) {
+        return of(preset, tables, resolveParams, (names, overrides) -> {
+            throw new IllegalArgumentException("rows with regularizers " + names + " need a regularizer registry");
+        }, id -> {
+            throw new IllegalArgumentException("table " + id + " is not available to this plan");
+        });
+    }
+
+    /**
+     * Expands tables into cells, with regularizer rows and pretraining dependencies.
+     *
+     * @param resolveRegularizers (names, {@code name.param} overrides) to every resolved
+     *     {@code name.param -> value} of those regularizers
+     * @param tableById the spec of a table that a fine-tune table's {@code pretrain} names (it need
+     *     not be in this plan: its cell is built exactly as it would be there, so one training serves both)
+     */
+    public static Plan of(Preset preset, List<TableSpec> tables,
+            BiFunction<String, Map<String, String>, Map<String, String>> resolveParams,
+            BiFunction<List<String>, Map<String, String>, Map<String, String>> resolveRegularizers,
+            java.util.function.Function<String, TableSpec> tableById) {
         List<PlannedCell> cells = new ArrayList<>();
         for (TableSpec t : tables) {
             for (TableSpec.Row row : t.rows()) {
@@ -43,13 +62,11 @@ public record Plan(Preset preset, List<TableSpec> tables, List<PlannedCell> cell
                         cells.add(new PlannedCell(t.id(), row.id(), col.id(), student.teacher()));
                         continue;
                     }
-                    Map<String, String> params = resolveParams.apply(row.objective(),
-                            overrides(row.objective(), row.params(), col.params(), preset.params(t.id())));
                     for (int seed = 1; seed <= preset.seeds(); seed++) {
-                        Cell cell = studentCell(preset, t, col, row.objective(), params, seed, resolveParams);
-                        if (row.protocol() != null) {
-                            cell = new Cell(row.protocol(), cell.dataset(), cell.model(), cell.objective(),
-                                    cell.params(), cell.recipe(), cell.seed());
+                        Cell cell = rowCell(preset, t, row, col, seed, resolveParams, resolveRegularizers);
+                        if (t.pretrain() != null) {
+                            cell = withPretraining(preset, t, row, cell, seed, resolveParams, resolveRegularizers,
+                                    tableById);
                         }
                         cells.add(new PlannedCell(t.id(), row.id(), col.id(), cell));
                     }
@@ -57,6 +74,48 @@ public record Plan(Preset preset, List<TableSpec> tables, List<PlannedCell> cell
             }
         }
         return new Plan(preset, List.copyOf(tables), List.copyOf(cells));
+    }
+
+    /** The cell of (table, row, column, seed) as the table itself plans it. */
+    private static Cell rowCell(Preset preset, TableSpec t, TableSpec.Row row, TableSpec.Column col, long seed,
+            BiFunction<String, Map<String, String>, Map<String, String>> resolveParams,
+            BiFunction<List<String>, Map<String, String>, Map<String, String>> resolveRegularizers) {
+        Map<String, String> params = resolveParams.apply(row.objective(),
+                overrides(row.objective(), row.params(), col.params(), preset.params(t.id())));
+        Cell cell = studentCell(preset, t, col, row.objective(), params, seed, resolveParams);
+        if (row.protocol() != null) {
+            cell = new Cell(row.protocol(), cell.dataset(), cell.model(), cell.objective(),
+                    cell.params(), cell.recipe(), cell.seed());
+        }
+        if (!row.regularizers().isEmpty()) {
+            Map<String, String> regOverrides = new LinkedHashMap<>(row.regularizerParams());
+            regOverrides.putAll(col.params());
+            regOverrides.putAll(preset.params(t.id()));
+            cell = cell.withRegularizers(row.regularizers(), resolveRegularizers.apply(row.regularizers(),
+                    regOverrides));
+        }
+        return cell;
+    }
+
+    /**
+     * The fine-tune cell {@code cell} depending on its pretraining: the cell that table
+     * {@code pretrain.table}, row {@code row.id}, column {@code pretrain.column}, same seed, plans.
+     */
+    private static Cell withPretraining(Preset preset, TableSpec t, TableSpec.Row row, Cell cell, long seed,
+            BiFunction<String, Map<String, String>, Map<String, String>> resolveParams,
+            BiFunction<List<String>, Map<String, String>, Map<String, String>> resolveRegularizers,
+            java.util.function.Function<String, TableSpec> tableById) {
+        TableSpec.Pretrain ref = t.pretrain();
+        TableSpec source = tableById.apply(ref.table());
+        TableSpec.Row sourceRow = source.rows().stream().filter(r -> r.id().equals(row.id())).findFirst()
+                .orElseThrow(() -> new cambench.api.UserException("table " + t.id() + ": row " + row.id()
+                        + " has no pretraining row of that id in " + ref.table()));
+        TableSpec.Column sourceCol = source.columns().stream().filter(c -> c.id().equals(ref.column())).findFirst()
+                .orElseThrow(() -> new cambench.api.UserException("table " + t.id() + ": field pretrain.column '"
+                        + ref.column() + "' is not a column of " + ref.table()));
+        Cell pretrain = rowCell(preset, source, sourceRow, sourceCol, seed, resolveParams, resolveRegularizers);
+        return new Cell(cell.protocol(), cell.dataset(), cell.model(), cell.objective(), cell.params(),
+                cell.recipe(), cell.seed(), pretrain, cell.regularizers(), cell.regularizerParams());
     }
 
     /** Row parameters, then the column's and the preset's for this table and objective ({@code objective.param} keys). */
@@ -77,7 +136,7 @@ public record Plan(Preset preset, List<TableSpec> tables, List<PlannedCell> cell
     private static Cell studentCell(Preset preset, TableSpec t, TableSpec.Column col, String objective,
             Map<String, String> params, long seed, BiFunction<String, Map<String, String>, Map<String, String>> resolve) {
         Recipe recipe = preset.recipe(t.id(), col.recipe() != null ? col.recipe() : t.recipe());
-        String dataset = preset.dataset(col.dataset());
+        String dataset = preset.dataset(t.id(), col.dataset());
         // a teacher takes the preset's global recipe fields only, never a table's: one paper teacher
         // stays one training whichever tables its students are in
         Cell teacher = col.teacher() == null ? null : new Cell(TEACHER_PROTOCOL, dataset, preset.model(col.teacher()),

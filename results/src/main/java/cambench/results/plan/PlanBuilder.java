@@ -40,6 +40,19 @@ public final class PlanBuilder {
      */
     public Plan build(String presetName, List<String> tableNumbers, Integer seeds, List<String> extraObjectives,
             Map<String, String> paramOverrides) {
+        return build(presetName, tableNumbers, seeds, extraObjectives, paramOverrides, List.of());
+    }
+
+    /**
+     * Builds the plan, adding rows for extra regularizers: every table with regularizer rows gets,
+     * per extra regularizer R, a row {@code O+R} for each objective O that has a row of its own
+     * without regularizers (Table 2: {@code ce+R} and {@code cam+R}).
+     *
+     * @param extraRegularizers regularizer names (e.g. a plugin's)
+     */
+    public Plan build(String presetName, List<String> tableNumbers, Integer seeds, List<String> extraObjectives,
+            Map<String, String> paramOverrides, List<String> extraRegularizers) {
+        extraRegularizers.forEach(n -> objectives.regularizers().provider(n));
         Preset preset = resources.preset(presetName);
         if (seeds != null && seeds < 1) {
             throw new UserException("--seeds must be >= 1, got " + seeds);
@@ -49,7 +62,10 @@ public final class PlanBuilder {
             if (!k.contains(".")) {
                 throw new UserException("--param " + k + "=" + v + ": expected objective.param=value, e.g. cam.alpha=2");
             }
-            objectives.provider(k.substring(0, k.indexOf('.')));
+            String owner = k.substring(0, k.indexOf('.'));
+            if (!objectives.regularizers().all().containsKey(owner)) {
+                objectives.provider(owner);
+            }
             params.put(k, v);
         });
         List<String> ids = preset.tables();
@@ -66,7 +82,7 @@ public final class PlanBuilder {
         }
         List<TableSpec> tables = new ArrayList<>();
         for (String id : ids) {
-            tables.add(withRows(resources.table(id), extraObjectives));
+            tables.add(withRegularizerRows(withRows(resources.table(id), extraObjectives), extraRegularizers));
         }
         Map<String, Map<String, String>> tableParams = new LinkedHashMap<>();
         preset.tableParams().forEach((table, own) -> {   // --param beats the preset's per-table values too
@@ -77,7 +93,28 @@ public final class PlanBuilder {
         Preset effective = new Preset(preset.name(), preset.description(), seeds == null ? preset.seeds() : seeds,
                 ids, preset.datasets(), preset.models(), preset.recipe(), params, preset.tableRecipes(), tableParams);
         // the one place where a cell's parameters get their defaults; runs take them as resolved
-        return Plan.of(effective, tables, (objective, overrides) -> objectives.resolve(objective, overrides).asMap());
+        return Plan.of(effective, tables, (objective, overrides) -> objectives.resolve(objective, overrides).asMap(),
+                (names, overrides) -> objectives.regularizers().resolve(names, overrides), resources::table);
+    }
+
+    /** Adds the rows of extra regularizers to a table that has regularizer rows (see {@link #build}). */
+    private static TableSpec withRegularizerRows(TableSpec t, List<String> extra) {
+        if (extra.isEmpty() || t.rows().stream().allMatch(r -> r.regularizers().isEmpty())) {
+            return t;
+        }
+        List<TableSpec.Row> rows = new ArrayList<>(t.rows());
+        List<String> plain = t.rows().stream().filter(r -> r.regularizers().isEmpty() && r.protocol() == null)
+                .map(TableSpec.Row::objective).distinct().toList();
+        for (String reg : extra) {
+            for (String objective : plain) {
+                String id = objective + "+" + reg;
+                if (rows.stream().noneMatch(r -> r.id().equals(id))) {
+                    rows.add(new TableSpec.Row(id, objective + " + " + reg + " (added)", objective, Map.of(), null,
+                            null, List.of(reg), Map.of(), null));
+                }
+            }
+        }
+        return t.withRows(rows);
     }
 
     /**
