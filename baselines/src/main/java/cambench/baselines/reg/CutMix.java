@@ -79,7 +79,7 @@ public final class CutMix implements Regularizer {
         }
         NDArray inside = m.create(mask, new Shape(1, 1, h, w));
         NDArray mixed = images.mul(inside.neg().add(1)).add(Sampling.gather(images, order, m).mul(inside));
-        double kept = 1 - (double) box.area() / (h * w);
+        double kept = (double) (h * w - box.area()) / (h * w);   // exactly the kept fraction
         return new MixedBatch(mixed, Optional.of(new LabelMix(Sampling.gather(labels, order, m), kept)));
     }
 
