@@ -141,7 +141,7 @@ public record Plan(Preset preset, List<TableSpec> tables, List<PlannedCell> cell
         // stays one training whichever tables its students are in
         Cell teacher = col.teacher() == null ? null : new Cell(TEACHER_PROTOCOL, dataset, preset.model(col.teacher()),
                 "ce", resolve.apply("ce", Map.of()), preset.recipe(t.teacherRecipeOrDefault()), t.teacherSeed());
-        return new Cell(t.protocol(), dataset, preset.model(col.model()), objective, params, recipe, seed, teacher);
+        return new Cell(t.protocol(), dataset, preset.model(t.id(), col.model()), objective, params, recipe, seed, teacher);
     }
 
     /** The distinct cells to run, in plan order (shared cells once; teachers before their students). */

@@ -87,6 +87,12 @@ public record Preset(String name, String description, int seeds, List<String> ta
         return own != null ? own : dataset(paperDataset);
     }
 
+    /** The model that stands in for {@code paperModel} in table {@code tableId}: key {@code TABLE/MODEL}, else {@link #model(String)}. */
+    public String model(String tableId, String paperModel) {
+        String own = models.get(tableId + "/" + paperModel);
+        return own != null ? own : model(paperModel);
+    }
+
     /** The model that stands in for {@code paperModel}. */
     public String model(String paperModel) {
         return models.getOrDefault(paperModel, paperModel);
