@@ -48,6 +48,16 @@ public final class ClassificationRun {
      */
     public static RunRecord run(Cell cell, RunContext context, BiFunction<NDManager, ModelSpec, Network> teacher,
             Consumer<Network> onTrained, Map<String, Double> extraMetrics) {
+        return run(cell, context, teacher, net -> { }, onTrained, extraMetrics);
+    }
+
+    /**
+     * Trains the cell's model with its objective, first initialising the new network with
+     * {@code onCreated} (e.g. a pretrained backbone; a checkpoint of this cell, if any, is restored
+     * over it afterwards).
+     */
+    public static RunRecord run(Cell cell, RunContext context, BiFunction<NDManager, ModelSpec, Network> teacher,
+            Consumer<Network> onCreated, Consumer<Network> onTrained, Map<String, Double> extraMetrics) {
         String started = Instant.now().toString();
         DataSplit data = context.catalog().load(cell.dataset());
         ImageSet train = data.train();
@@ -66,6 +76,7 @@ public final class ClassificationRun {
                 Network net = Models.create(cell.model(), spec, cell.seed(), manager);
                 ObjectiveInstance objective = objectives.create(cell.objective(), params, train.classCount(),
                         net.backbone().featureChannels(), net.store().manager())) {
+            onCreated.accept(net);
             Network teacherNet = teacher == null ? null : teacher.apply(manager, spec);
             Trainer trainer = new Trainer(net, objective, cell.recipe(), trainBatches, testBatches, cell.seed(),
                     new ProgressLine(context.log(), context.title()), teacherNet, Regularization.create(
