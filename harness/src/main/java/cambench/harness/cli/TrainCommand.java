@@ -64,6 +64,11 @@ final class TrainCommand implements Callable<Integer> {
                     + " their parameters through --param NAME.PARAM=VALUE")
     List<String> regularizers = new ArrayList<>();
 
+    @Option(names = "--backbone", paramLabel = "FILE",
+            description = "fine-tune: start from the backbone of this weights file (docs/transfer.md; a PyTorch"
+                    + " state_dict converts with tools/state_dict_to_cambench.py), new classifier, whole network trained")
+    java.nio.file.Path backbone;
+
     @Mixin
     RunOptions run;
 
@@ -95,6 +100,9 @@ final class TrainCommand implements Callable<Integer> {
                 objectiveParams).asMap();
         Cell cell = new Cell("classification", dataset, model, objective, resolved, recipe, seed)
                 .withRegularizers(regularizers, objectives.regularizers().resolve(regularizers, regularizerParams));
+        if (backbone != null) {
+            cell = fineTuneFrom(cell, backbone);
+        }
         RunStore store = new RunStore(run.out);
         RunContext context = new RunContext(store, new DatasetCatalog(run.dataRoot), objectives, engine.threads,
                 engine.start(), ProgressStream.over(spec.commandLine().getErr()), "");
@@ -102,5 +110,27 @@ final class TrainCommand implements Callable<Integer> {
         spec.commandLine().getOut().println(store.recordPath(cell));
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /**
+     * The fine-tune cell of {@code cell} whose pretraining is a user's weights file: a dependency of
+     * protocol {@code backbone-file} (never run) whose data set field is the file and whose
+     * parameters hold its SHA-256, so the cell key follows the file's content.
+     */
+    static Cell fineTuneFrom(Cell cell, java.nio.file.Path file) {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new cambench.api.UserException("--backbone " + file + ": no such file");
+        }
+        String sha;
+        try {
+            sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(java.nio.file.Files.readAllBytes(file)));
+        } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+            throw new cambench.api.UserException("--backbone " + file + ": cannot read (" + e.getMessage() + ")", e);
+        }
+        Cell pre = new Cell("backbone-file", file.toAbsolutePath().toString(), cell.model(), "none",
+                Map.of("sha256", sha), cell.recipe(), 0);
+        return new Cell("finetune", cell.dataset(), cell.model(), cell.objective(), cell.params(), cell.recipe(),
+                cell.seed(), pre, cell.regularizers(), cell.regularizerParams());
     }
 }
