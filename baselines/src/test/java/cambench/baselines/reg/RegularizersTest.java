@@ -207,6 +207,29 @@ class RegularizersTest {
         }
     }
 
+    @Test
+    void dropBlock_zeroesWholeBlocksAndRescales_evalUnchanged() {
+        DropBlock db = new DropBlock(0.7, 3);
+        NDArray branch = manager.ones(new Shape(4, 2, 9, 9));
+        assertArrayEquals(branch.toFloatArray(), db.apply(branch, 3, 4, false).toFloatArray());
+        assertArrayEquals(branch.toFloatArray(), db.apply(branch, 0, 4, true).toFloatArray(), "shallow half untouched");
+        manager.getEngine().setRandomSeed(3);
+        float[] t = db.apply(branch, 3, 4, true).toFloatArray();
+        int zeros = 0;
+        double sum = 0;
+        float scale = 0;
+        for (float v : t) {
+            zeros += v == 0 ? 1 : 0;
+            sum += v;
+            if (v != 0) {
+                assertTrue(scale == 0 || v == scale, "one scale for every kept element");
+                scale = v;
+            }
+        }
+        assertTrue(zeros >= 9, "at least one 3x3 block dropped: " + zeros);
+        assertEquals(t.length, sum, 1e-2 * t.length, "rescaled to the same total");
+    }
+
     private StepOutputs outputs(NDArray labels, Optional<LabelMix> mix) {
         Random r = new Random(2);
         float[] f = new float[4 * 3 * 3 * 3];
@@ -257,7 +280,8 @@ class RegularizersTest {
     @Test
     void registry_findsBuiltIns_andRefusesTwoOfAKind() {
         Regularizers r = Regularizers.builtIn();
-        assertEquals(List.of("cutmix", "cutout", "mixup", "shakedrop", "stochdepth"), List.copyOf(r.all().keySet()));
+        assertEquals(List.of("cutmix", "cutout", "dropblock", "mixup", "shakedrop", "stochdepth"),
+                List.copyOf(r.all().keySet()));
         assertEquals(Map.of("cutmix.beta", "1.0", "cutmix.prob", "1", "shakedrop.p_last", "0.5"),
                 r.resolve(List.of("cutmix", "shakedrop"), Map.of("cutmix.prob", "1", "cam.alpha", "2")));
         UserException two = assertThrows(UserException.class, () -> r.resolve(List.of("cutmix", "mixup"), Map.of()));
