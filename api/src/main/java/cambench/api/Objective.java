@@ -32,6 +32,17 @@ public interface Objective {
      */
     LossTerms terms(StepOutputs out);
 
+    /**
+     * The loss terms of a step whose images were mixed by a label-mixing regularizer
+     * ({@link StepOutputs#mix()} present): the objective's mixed form. The default refuses (a
+     * one-line {@link UserException}; the trainer adds the objective's and the regularizer's
+     * names); objectives that are sums over samples of a function of the target return
+     * {@link LabelMix#weightedSum}, as CE and CAM-loss do (docs/regularizers.md).
+     */
+    default LossTerms mixedTerms(StepOutputs out) {
+        throw new UserException("it defines no mixed form for two label sets");
+    }
+
     /** Called after the optimizer step with the same outputs (e.g. center-loss centre update). */
     default void afterStep(StepOutputs out) {
     }

@@ -68,6 +68,11 @@ public final class ObjectiveInstance implements Objective, AutoCloseable {
     }
 
     @Override
+    public LossTerms mixedTerms(StepOutputs out) {
+        return objective.mixedTerms(out);
+    }
+
+    @Override
     public void afterStep(StepOutputs out) {
         objective.afterStep(out);
     }

@@ -21,9 +21,25 @@ import java.util.TreeMap;
  */
 public final class Objectives {
     private final Map<String, ObjectiveProvider> providers;
+    private final ClassLoader loader;
+    private Regularizers regularizers;
 
-    private Objectives(Map<String, ObjectiveProvider> providers) {
+    private Objectives(Map<String, ObjectiveProvider> providers, ClassLoader loader) {
         this.providers = Collections.unmodifiableMap(providers);
+        this.loader = loader;
+    }
+
+    /**
+     * The regularizers visible to the class loader these objectives came from (the same plugins),
+     * loaded on first use.
+     *
+     * @throws UserException when a regularizer plugin fails to load
+     */
+    public synchronized Regularizers regularizers() {
+        if (regularizers == null) {
+            regularizers = Regularizers.load(loader);
+        }
+        return regularizers;
     }
 
     /**
@@ -40,7 +56,8 @@ public final class Objectives {
             String cause = e.getCause() == null ? "" : " (" + e.getCause() + ")";
             throw new UserException("cannot load an objective plugin: " + e.getMessage() + cause, e);
         }
-        return of(found);
+        Objectives out = of(found);
+        return new Objectives(out.providers, loader);
     }
 
     /** Loads the providers visible to this class's loader (built-ins only). */
@@ -62,7 +79,7 @@ public final class Objectives {
                         + old.getClass().getName() + " and " + p.getClass().getName());
             }
         }
-        return new Objectives(found);
+        return new Objectives(found, Objectives.class.getClassLoader());
     }
 
     /** Providers by name, sorted (read-only). */

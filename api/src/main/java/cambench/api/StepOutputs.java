@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param stages stage outputs of the backbone, shallow to deep (may be empty)
  * @param progress where training is (epoch, iteration, past training accuracies)
  * @param teacher the teacher's outputs for distillers, else empty
+ * @param mix the partner labels and lambda of a label-mixing regularizer (CutMix, Mixup), else
+ *     empty; an objective sees a mix only in {@link Objective#mixedTerms}
  */
 public record StepOutputs(
         NDArray features,
@@ -30,7 +32,19 @@ public record StepOutputs(
         NDArray labels,
         List<NDArray> stages,
         Progress progress,
-        Optional<TeacherOutputs> teacher) {
+        Optional<TeacherOutputs> teacher,
+        Optional<LabelMix> mix) {
+
+    /** Outputs without a label mix. */
+    public StepOutputs(NDArray features, NDArray pooled, NDArray logits, NDArray weight, NDArray bias,
+            NDArray labels, List<NDArray> stages, Progress progress, Optional<TeacherOutputs> teacher) {
+        this(features, pooled, logits, weight, bias, labels, stages, progress, teacher, Optional.empty());
+    }
+
+    /** The same outputs with labels {@code y} [N] and no label mix (one target of a mixed form). */
+    public StepOutputs withLabels(NDArray y) {
+        return new StepOutputs(features, pooled, logits, weight, bias, y, stages, progress, teacher, Optional.empty());
+    }
 
     /** Number of classes K. */
     public int classes() {
@@ -58,6 +72,7 @@ public record StepOutputs(
         private Progress progress;
         private List<NDArray> stages = List.of();
         private Optional<TeacherOutputs> teacher = Optional.empty();
+        private Optional<LabelMix> mix = Optional.empty();
 
         private Builder() {
         }
@@ -111,6 +126,12 @@ public record StepOutputs(
             return this;
         }
 
+        /** The label mix of the step (default: none). */
+        public Builder optMix(Optional<LabelMix> m) {
+            this.mix = Objects.requireNonNull(m, "mix");
+            return this;
+        }
+
         /**
          * The step's outputs.
          *
@@ -138,7 +159,9 @@ public record StepOutputs(
             check(bias == null || bias.getShape().equals(new Shape(k)), "bias must be [" + k + "], got "
                     + (bias == null ? null : bias.getShape()));
             check(labels.getShape().equals(new Shape(n)), "labels must be [" + n + "], got " + labels.getShape());
-            return new StepOutputs(features, pooled, logits, weight, bias, labels, stages, progress, teacher);
+            mix.ifPresent(m -> check(m.partnerLabels().getShape().equals(new Shape(n)),
+                    "mix partner labels must be [" + n + "], got " + m.partnerLabels().getShape()));
+            return new StepOutputs(features, pooled, logits, weight, bias, labels, stages, progress, teacher, mix);
         }
 
         private static void require(Object value, String what) {

@@ -54,7 +54,7 @@ class PlanSettingsTest {
     @Test
     void settingOverride_changesOnlyTheCellsWhoseProtocolTakesIt() {
         Plan base = builder(LOADER).build("smoke", List.of("6", "3"), 1, List.of(), Map.of());
-        Plan fewer = builder(LOADER).build("smoke", List.of("6", "3"), 1, List.of(), Map.of(),
+        Plan fewer = builder(LOADER).build("smoke", List.of("6", "3"), 1, List.of(), Map.of(), List.of(),
                 Map.of("finetune_epochs", "50"));
         assertEquals(base.distinctCells().size(), fewer.distinctCells().size());
         for (int i = 0; i < base.distinctCells().size(); i++) {
@@ -72,7 +72,7 @@ class PlanSettingsTest {
     @Test
     void unknownSettingOnCommandLine_isOneLineNamingIt() {
         UserException e = assertThrows(UserException.class, () -> builder(LOADER).build("smoke", List.of("3"), 1,
-                List.of(), Map.of(), Map.of("finetune_epochs", "50")));
+                List.of(), Map.of(), List.of(), Map.of("finetune_epochs", "50")));
         assertTrue(e.getMessage().startsWith("--setting finetune_epochs: no protocol of this plan takes it"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("dropout"), e.getMessage());

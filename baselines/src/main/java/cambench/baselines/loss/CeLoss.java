@@ -16,6 +16,12 @@ public final class CeLoss implements Objective {
         return LossTerms.of("ce", CrossEntropy.of(out.logits(), out.oneHot()));
     }
 
+    /** The mixed form under a label-mixing regularizer: the lambda-weighted sum over the two targets. */
+    @Override
+    public LossTerms mixedTerms(StepOutputs out) {
+        return cambench.api.LabelMix.weightedSum(this, out);
+    }
+
     /** Registers {@code ce}. */
     public static final class Provider extends ObjectiveProvider {
         /** Called by the service loader. */

@@ -148,6 +148,12 @@ public final class LSoftmaxLoss implements Objective {
         }
     }
 
+    /** The mixed form under a label-mixing regularizer: the lambda-weighted sum over the two targets. */
+    @Override
+    public LossTerms mixedTerms(StepOutputs out) {
+        return cambench.api.LabelMix.weightedSum(this, out);
+    }
+
     /** Registers {@code lsoftmax}. */
     public static final class Provider extends ObjectiveProvider {
         /** Called by the service loader. */

@@ -47,6 +47,12 @@ public final class SmSoftmaxLoss implements Objective {
         return LossTerms.of("smsoftmax", CrossEntropy.of(marginLogits(out.logits(), oneHot, margin), oneHot));
     }
 
+    /** The mixed form under a label-mixing regularizer: the lambda-weighted sum over the two targets. */
+    @Override
+    public LossTerms mixedTerms(StepOutputs out) {
+        return cambench.api.LabelMix.weightedSum(this, out);
+    }
+
     /** Registers {@code smsoftmax}. */
     public static final class Provider extends ObjectiveProvider {
         /** Called by the service loader. */

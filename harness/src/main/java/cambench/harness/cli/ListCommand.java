@@ -17,11 +17,12 @@ import cambench.harness.run.Protocols;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code cambench list objectives|models|presets|protocols}. */
+/** {@code cambench list objectives|regularizers|models|presets|protocols}. */
 @Command(name = "list", mixinStandardHelpOptions = true,
-        header = "List objectives (name, kind, parameters, defaults), models, presets or protocols (with their settings).")
+        header = "List objectives or regularizers (name, kind, parameters, defaults), models, presets or protocols"
+                + " (with their settings).")
 final class ListCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "WHAT", description = "objectives, models, presets or protocols")
+    @Parameters(index = "0", paramLabel = "WHAT", description = "objectives, regularizers, models, presets or protocols")
     String what;
 
     @Mixin
@@ -38,6 +39,16 @@ final class ListCommand implements Callable<Integer> {
                 for (ObjectiveProvider p : plugins.objectives().all().values()) {
                     out.printf("%-10s %-9s %s%n", p.name(), p.kind().name().toLowerCase(Locale.ROOT),
                             p.description());
+                    for (ParamSpec s : p.parameters()) {
+                        out.printf("    %s.%s = %s  (%s)%n", p.name(), s.name(),
+                                s.defaultValue() == null ? "<required>" : s.defaultValue(), s.description());
+                    }
+                }
+            }
+            case "regularizers" -> {
+                for (cambench.api.RegularizerProvider p : plugins.objectives().regularizers().all().values()) {
+                    out.printf("%-10s %-12s %s%n", p.name(),
+                            p.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'), p.description());
                     for (ParamSpec s : p.parameters()) {
                         out.printf("    %s.%s = %s  (%s)%n", p.name(), s.name(),
                                 s.defaultValue() == null ? "<required>" : s.defaultValue(), s.description());
@@ -61,7 +72,7 @@ final class ListCommand implements Callable<Integer> {
                     }
                 }
             }
-            default -> throw new UserException("list " + what + ": expected objectives, models, presets or protocols");
+            default -> throw new UserException("list " + what + ": expected objectives, regularizers, models, presets or protocols");
         }
         out.flush();
         return 0;

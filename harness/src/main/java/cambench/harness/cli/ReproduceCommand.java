@@ -41,6 +41,10 @@ final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--losses", split = ",", description = "extra objectives added as rows everywhere, e.g. +focal")
     List<String> losses = new ArrayList<>();
 
+    @Option(names = "--regularizers", split = ",",
+            description = "extra regularizers (e.g. a plugin's) added as rows objective+R to tables with regularizer rows")
+    List<String> regularizers = new ArrayList<>();
+
     @Option(names = "--cell-index", description = "run only this cell of the plan (0-based; Slurm array index)")
     Integer cellIndex;
 
@@ -73,7 +77,7 @@ final class ReproduceCommand implements Callable<Integer> {
         }
         Protocols protocols = new Protocols(loader);
         Plan plan = new PlanBuilder(new PlanResources(loader), objectives, protocols::settings).build(preset, tables,
-                seeds, extra, run.params, run.settings);
+                seeds, extra, run.params, regularizers, run.settings);
         List<Cell> cells = plan.distinctCells();
         if (dryRun) {
             PrintWriter stdout = spec.commandLine().getOut();

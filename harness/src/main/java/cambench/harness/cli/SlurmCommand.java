@@ -115,7 +115,7 @@ final class SlurmCommand implements Callable<Integer> {
         Objectives objectives = plugins.objectives(loader);
         List<String> extra = losses.stream().map(l -> l.startsWith("+") ? l.substring(1) : l).toList();
         Plan plan = new PlanBuilder(new PlanResources(loader), objectives,
-                new cambench.harness.run.Protocols(loader)::settings).build(preset, tables, seeds, extra, run.params,
+                new cambench.harness.run.Protocols(loader)::settings).build(preset, tables, seeds, extra, run.params, List.of(),
                 run.settings);
         int cells = plan.distinctCells().size();
         if (submit && !onPath("sbatch")) {

@@ -13,8 +13,12 @@ final class BasicBlock {
     private final BatchNorm2d bn2;
     private final Conv2d projection;
     private final BatchNorm2d projectionBn;
+    private final ResidualUnits units;
+    private final int unit;
 
     BasicBlock(ParameterStore store, String name, int in, int out, int stride) {
+        units = store.residualUnits();
+        unit = units.register();
         conv1 = new Conv2d(store, name + ".conv1", in, out, 3, stride, 1);
         bn1 = new BatchNorm2d(store, name + ".bn1", out);
         conv2 = new Conv2d(store, name + ".conv2", out, out, 3, 1, 1);
@@ -30,7 +34,7 @@ final class BasicBlock {
 
     NDArray forward(NDArray x, boolean training) {
         NDArray h = bn1.forward(conv1.forward(x), training).getNDArrayInternal().relu();
-        h = bn2.forward(conv2.forward(h), training);
+        h = units.apply(bn2.forward(conv2.forward(h), training), unit, training);
         NDArray shortcut = projection == null ? x : projectionBn.forward(projection.forward(x), training);
         // in place: h is BN's output, which BN's backward does not need (x, a stage output, stays intact)
         return h.addi(shortcut).getNDArrayInternal().relu();

@@ -13,6 +13,8 @@ final class Bottleneck implements Block {
     private final ConvBn conv;
     private final ConvBn expand;
     private final ConvBn projection;
+    private final ResidualUnits units;
+    private final int unit;
 
     /**
      * Creates the block.
@@ -24,6 +26,8 @@ final class Bottleneck implements Block {
      * @param groups groups of the 3x3 conv (the cardinality)
      */
     Bottleneck(ParameterStore store, String name, int in, int width, int out, int stride, int groups) {
+        units = store.residualUnits();
+        unit = units.register();
         reduce = new ConvBn(store, name + ".conv1", name + ".bn1", in, width, 1, 1, true);
         conv = new ConvBn(store, name + ".conv2", name + ".bn2", width, width, 3, stride, groups, false, true);
         expand = new ConvBn(store, name + ".conv3", name + ".bn3", width, out, 1, 1, false);
@@ -36,6 +40,6 @@ final class Bottleneck implements Block {
     public NDArray forward(NDArray x, boolean training) {
         NDArray h = expand.forward(conv.forward(reduce.forward(x, training), training), training);
         NDArray shortcut = projection == null ? x : projection.forward(x, training);
-        return Ops.relu(h.add(shortcut));
+        return Ops.relu(units.apply(h, unit, training).add(shortcut));
     }
 }

@@ -21,6 +21,7 @@ public final class ParameterStore implements AutoCloseable {
     private final SplittableRandom random;
     private final Map<String, NDArray> parameters = new LinkedHashMap<>();
     private final Map<String, NDArray> buffers = new LinkedHashMap<>();
+    private final ResidualUnits residualUnits = new ResidualUnits();
 
     /**
      * Creates an empty store.
@@ -31,6 +32,11 @@ public final class ParameterStore implements AutoCloseable {
     public ParameterStore(NDManager manager, long seed) {
         this.manager = manager;
         this.random = new SplittableRandom(seed);
+    }
+
+    /** The residual units of the network built on this store and their gate. */
+    public ResidualUnits residualUnits() {
+        return residualUnits;
     }
 
     /** The manager that owns the parameters. */

@@ -14,8 +14,12 @@ final class PyramidBottleneck implements Block {
     private final ConvBn expand;
     private final int stride;
     private final int out;
+    private final ResidualUnits units;
+    private final int unit;
 
     PyramidBottleneck(ParameterStore store, String name, int in, int planes, int stride) {
+        this.units = store.residualUnits();
+        this.unit = units.register();
         this.bn1 = new BatchNorm2d(store, name + ".bn1", in);
         this.reduce = new ConvBn(store, name + ".conv1", name + ".bn2", in, planes, 1, 1, true);
         this.conv = new ConvBn(store, name + ".conv2", name + ".bn3", planes, planes, 3, stride, true);
@@ -27,7 +31,7 @@ final class PyramidBottleneck implements Block {
     @Override
     public NDArray forward(NDArray x, boolean training) {
         NDArray h = reduce.forward(bn1.forward(x, training), training);
-        h = expand.forward(conv.forward(h, training), training);
+        h = units.apply(expand.forward(conv.forward(h, training), training), unit, training);
         NDArray shortcut = stride == 1 ? x : Ops.avgPool(x, stride, stride, 0);
         return h.add(Ops.zeroPadChannels(shortcut, out));
     }

@@ -12,7 +12,7 @@ import java.util.Map;
  * 3n has {@code planes_i = round(16 + i alpha / (3n))} (accumulated in double precision, rounded
  * half to even, as the authors' code) and outputs {@code 4 planes_i}; then the final BN + ReLU
  * (feature map {@code 4 (16 + alpha)} channels, 8x8 on 32x32 inputs). Stage outputs are the raw
- * unit sums. Registered: {@code pyramidnet200_240}. Reference: Han, Kim and Kim, "Deep Pyramidal
+ * unit sums. Registered: {@code pyramidnet200_240} (and the stand-ins of {@link #register}). Reference: Han, Kim and Kim, "Deep Pyramidal
  * Residual Networks", CVPR 2017, Table 4; the authors' PyramidNet-PyTorch code.
  */
 public final class PyramidNet {
@@ -46,8 +46,13 @@ public final class PyramidNet {
         return new StagedBackbone(stem, stages, new BnRelu(store, "bn_final", in), in);
     }
 
-    /** Adds {@code pyramidnet200_240}. */
+    /**
+     * Adds {@code pyramidnet200_240} and two small stand-ins for CPU presets: {@code pyramidnet11_48}
+     * (one unit per stage) and {@code pyramidnet20_96} (two units per stage; every width a multiple of 16, which the oneDNN check in KernelCheck requires).
+     */
     static void register(Map<String, BackboneFactory> registry) {
         registry.put("pyramidnet200_240", (store, spec) -> create(store, spec, 200, 240));
+        registry.put("pyramidnet11_48", (store, spec) -> create(store, spec, 11, 48));
+        registry.put("pyramidnet20_96", (store, spec) -> create(store, spec, 20, 96));
     }
 }

@@ -14,8 +14,12 @@ final class WideBasicBlock implements Block {
     private final Conv2d conv2;
     private final Conv2d shortcut;
     private final double dropout;
+    private final ResidualUnits units;
+    private final int unit;
 
     WideBasicBlock(ParameterStore store, String name, int in, int out, int stride, double dropout) {
+        this.units = store.residualUnits();
+        this.unit = units.register();
         this.pre = new BnRelu(store, name + ".bn1", in);
         this.conv1 = new Conv2d(store, name + ".conv1", in, out, 3, stride, 1);
         this.mid = new BnRelu(store, name + ".bn2", out);
@@ -31,6 +35,7 @@ final class WideBasicBlock implements Block {
         NDArray h = mid.forward(conv1.forward(a), training);
         h = conv2.forward(Ops.dropout(h, dropout, training));
         // in place: h is conv2's output, which conv's backward does not need (x stays intact)
+        h = units.apply(h, unit, training);
         return h.addi(shortcut == null ? x : shortcut.forward(a));
     }
 }

@@ -56,6 +56,50 @@ public final class Checkpoint {
     }
 
     /**
+     * What a checkpoint or weights file holds.
+     *
+     * @param text the JSON text
+     * @param shapes array name to shape, in file order
+     * @param values array name to values (row-major)
+     */
+    public record Contents(String text, Map<String, long[]> shapes, Map<String, float[]> values) {
+    }
+
+    /**
+     * Reads every array of {@code file} without a network to put them in.
+     *
+     * @throws UserException when the file is not a cambench checkpoint
+     */
+    public static Contents read(Path file) throws IOException {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(Files.readAllBytes(file)))) {
+            if (in.readInt() != MAGIC || in.readInt() != VERSION) {
+                throw new UserException(file + ": not a cambench checkpoint (bad magic/version)");
+            }
+            byte[] text = new byte[in.readInt()];
+            in.readFully(text);
+            int count = in.readInt();
+            Map<String, long[]> shapes = new LinkedHashMap<>();
+            Map<String, float[]> values = new LinkedHashMap<>();
+            for (int i = 0; i < count; i++) {
+                String name = in.readUTF();
+                long[] shape = new long[in.readInt()];
+                long size = 1;
+                for (int d = 0; d < shape.length; d++) {
+                    shape[d] = in.readLong();
+                    size *= shape[d];
+                }
+                float[] v = new float[Math.toIntExact(size)];
+                for (int j = 0; j < v.length; j++) {
+                    v[j] = in.readFloat();
+                }
+                shapes.put(name, shape);
+                values.put(name, v);
+            }
+            return new Contents(new String(text, StandardCharsets.UTF_8), shapes, values);
+        }
+    }
+
+    /**
      * Restores the arrays of {@code file} into {@code arrays} (same names and shapes) and returns
      * the progress text.
      *

@@ -10,7 +10,10 @@ import cambench.harness.data.BatchLoader;
 import cambench.harness.model.KernelCheck;
 import cambench.harness.model.Network;
 import cambench.harness.model.NetworkOutput;
+import cambench.api.LabelMix;
 import cambench.api.LossTerms;
+import cambench.api.MixedBatch;
+import cambench.api.RegularizerStep;
 import cambench.api.ObjectiveInstance;
 import cambench.api.Progress;
 import cambench.api.StepOutputs;
@@ -53,6 +56,7 @@ public final class Trainer {
     private final ProgressLine progress;
     private final Optimizer optimizer;
     private final Network teacher;
+    private final List<Regularization> regularizers;
 
     /**
      * Prepares a run.
@@ -81,6 +85,31 @@ public final class Trainer {
      */
     public Trainer(Network network, ObjectiveInstance objective, Recipe recipe, BatchLoader train,
             BatchLoader test, long seed, ProgressLine progress, Network teacher) {
+        this(network, objective, recipe, train, test, seed, progress, teacher, List.of());
+    }
+
+    /**
+     * Prepares a run with regularizers (docs/regularizers.md): batch-level ones change every
+     * training batch in list order, a label-mixing one hands the objective both label sets
+     * ({@link cambench.api.Objective#mixedTerms}), a network-level one gates the residual branches of
+     * {@code network} (in training and, as its expectation, in evaluation).
+     *
+     * @throws UserException as the constructor above, and when a network-level regularizer meets a
+     *     model without residual units or the objective defines no mixed form for a label-mixing one
+     */
+    public Trainer(Network network, ObjectiveInstance objective, Recipe recipe, BatchLoader train,
+            BatchLoader test, long seed, ProgressLine progress, Network teacher, List<Regularization> regularizers) {
+        this.regularizers = List.copyOf(regularizers);
+        network.store().residualUnits().setGate(null);
+        for (Regularization r : this.regularizers) {
+            if (r.regularizer().residualGate().isPresent()) {
+                if (network.store().residualUnits().count() == 0) {
+                    throw new UserException("regularizer '" + r.name() + "' gates residual branches; model "
+                            + network.name() + " has no residual units");
+                }
+                network.store().residualUnits().setGate(r.regularizer().residualGate().get());
+            }
+        }
         this.teacher = teacher;
         this.network = network;
         this.objective = objective;
@@ -118,12 +147,23 @@ public final class Trainer {
             NDArray x = m.zeros(new Shape(2, shape[0], shape[1], shape[2]));
             NDArray y = m.create(new long[] {0, 1});
             NetworkOutput o = network.forward(x, false);
+            Optional<Regularization> mixing = regularizers.stream()
+                    .filter(r -> r.kind() == cambench.api.RegularizerProvider.Kind.LABEL_MIXING).findFirst();
             try {
-                objective.terms(outputs(o, y, lastStep(), teacherOutputs(x))).total();
+                objective.terms(outputs(o, y, lastStep(), teacherOutputs(x), Optional.empty())).total();
             } catch (UserException e) {
                 throw new UserException("objective '" + objective.name() + "' on model " + network.name() + " with "
                         + shape[1] + "x" + shape[2] + " inputs (feature map " + o.features().getShape() + "): "
                         + e.getMessage());
+            }
+            if (mixing.isPresent()) {
+                Optional<LabelMix> mix = Optional.of(new LabelMix(m.create(new long[] {1, 0}), 0.5));
+                try {
+                    objective.mixedTerms(outputs(o, y, lastStep(), teacherOutputs(x), mix)).total();
+                } catch (UserException e) {
+                    throw new UserException("objective '" + objective.name() + "' cannot be combined with"
+                            + " label-mixing regularizer '" + mixing.get().name() + "': " + e.getMessage());
+                }
             }
         } finally {
             releaseStrays();
@@ -223,6 +263,18 @@ public final class Trainer {
     private StepResult step(NDManager step, Batch b, Progress progress, double lr) {
         NDArray x = input(step, b);
         NDArray y = labels(step, b);
+        Optional<LabelMix> mix = Optional.empty();
+        if (!regularizers.isEmpty()) {
+            RegularizerStep rs = new RegularizerStep(new java.util.Random(seed * 0x9E3779B97F4A7C15L
+                    + progress.iteration()), progress);
+            for (Regularization r : regularizers) {
+                MixedBatch mb = r.regularizer().onBatch(x, y, rs);
+                x = mb.images();
+                if (mb.mix().isPresent()) {
+                    mix = mb.mix();
+                }
+            }
+        }
         StepOutputs out;
         Optional<TeacherOutputs> teacherOut = teacherOutputs(x);
         Map<String, Double> terms = new LinkedHashMap<>();
@@ -230,8 +282,8 @@ public final class Trainer {
         float[] logits;
         try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
             NetworkOutput o = network.forward(x, true);
-            out = outputs(o, y, progress, teacherOut);
-            LossTerms lt = objective.terms(out);
+            out = outputs(o, y, progress, teacherOut, mix);
+            LossTerms lt = mix.isPresent() ? objective.mixedTerms(out) : objective.terms(out);
             NDArray totalLoss = lt.total();
             gc.backward(totalLoss);
             loss = totalLoss.getFloat();
@@ -250,10 +302,10 @@ public final class Trainer {
 
     /** The student's outputs of a step, as the objective sees them. */
     private StepOutputs outputs(NetworkOutput o, NDArray labels, Progress progress,
-            Optional<TeacherOutputs> teacherOut) {
+            Optional<TeacherOutputs> teacherOut, Optional<LabelMix> mix) {
         return StepOutputs.builder().setFeatures(o.features()).setPooled(o.pooled()).setLogits(o.logits())
                 .setClassifier(network.head().camWeight(), network.head().bias()).setLabels(labels)
-                .setProgress(progress).optStages(o.stages()).optTeacher(teacherOut).build();
+                .setProgress(progress).optStages(o.stages()).optTeacher(teacherOut).optMix(mix).build();
     }
 
     /**

@@ -96,6 +96,9 @@ class ModelParameterCountTest {
         // PyramidNet-200 (alpha 240, bottleneck): by hand with the authors' width rule; CutMix
         // (Yun et al. 2019, Table 3) reports 26.8M on CIFAR-100 (Han et al. Table 4 prints 26.0M).
         "pyramidnet200_240, 100, 26_844_952",
+        // stand-ins, by the same sum (it gives 26,844,952 for pyramidnet200_240): widths 32/48/64 and 32..112
+        "pyramidnet11_48, 100, 144_532",
+        "pyramidnet20_96, 100, 629_780",
         // CRD/mdistiller CIFAR nets: MobileNetV2 (T=6, w=0.5) 0.81M, ShuffleNetV1 0.95M,
         // VGG-8 3.96M, VGG-13 9.46M (DKD/CRD tables).
         "mobilenetv2, 100, 812_836",
@@ -119,7 +122,7 @@ class ModelParameterCountTest {
                 "wrn_16_1", "wrn_16_2", "wrn_16_4", "wrn_28_2", "wrn_28_4", "wrn_28_10", "wrn_40_1", "wrn_40_2",
                 "conv4", "conv4np", "conv6", "resnet10", "resnet18", "resnet34", "resnet50", "resnet101",
                 "resnext50_32x4d", "resnext101_32x8d", "resnext29_8x64d", "resnet50_cifar",
-                "densenet_bc_100_12", "densenet_bc_190_40", "pyramidnet200_240",
+                "densenet_bc_100_12", "densenet_bc_190_40", "pyramidnet200_240", "pyramidnet11_48", "pyramidnet20_96",
                 "mobilenetv2", "shufflenetv1", "vgg8", "vgg13"));
         assertEquals(covered, Models.names());
         assertTrue(Models.names().contains("resnet50") && Models.names().contains("resnet56"));

@@ -18,6 +18,7 @@ import cambench.harness.run.Environment;
 import cambench.harness.run.RunContext;
 import cambench.harness.train.ProgressLine;
 import cambench.harness.train.TrainResult;
+import cambench.harness.train.Regularization;
 import cambench.harness.train.Trainer;
 import cambench.results.plan.Cell;
 import cambench.results.record.RunRecord;
@@ -78,6 +79,16 @@ public final class ClassificationRun {
      */
     public static RunRecord run(Cell cell, RunContext context, BiFunction<NDManager, ModelSpec, Network> teacher,
             Consumer<Network> onTrained, Map<String, Double> extraMetrics) {
+        return run(cell, context, teacher, net -> { }, onTrained, extraMetrics);
+    }
+
+    /**
+     * Trains the cell's model with its objective, first initialising the new network with
+     * {@code onCreated} (e.g. a pretrained backbone; a checkpoint of this cell, if any, is restored
+     * over it afterwards).
+     */
+    public static RunRecord run(Cell cell, RunContext context, BiFunction<NDManager, ModelSpec, Network> teacher,
+            Consumer<Network> onCreated, Consumer<Network> onTrained, Map<String, Double> extraMetrics) {
         String started = Instant.now().toString();
         DataSplit data = context.catalog().load(cell.dataset());
         ImageSet train = data.train();
@@ -96,9 +107,11 @@ public final class ClassificationRun {
                 Network net = Models.create(cell.model(), spec, cell.seed(), manager);
                 ObjectiveInstance objective = objectives.create(cell.objective(), params, train.classCount(),
                         net.backbone().featureChannels(), net.store().manager())) {
+            onCreated.accept(net);
             Network teacherNet = teacher == null ? null : teacher.apply(manager, spec);
             Trainer trainer = new Trainer(net, objective, cell.recipe(), trainBatches, testBatches, cell.seed(),
-                    new ProgressLine(context.log(), context.title()), teacherNet);
+                    new ProgressLine(context.log(), context.title()), teacherNet, Regularization.create(
+                            objectives.regularizers(), cell.regularizers(), cell.regularizerParams()));
             TrainResult result = trainer.run(context.store().checkpointPath(cell));
             onTrained.accept(net);
             Map<String, Double> metrics = new LinkedHashMap<>();

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -23,42 +24,65 @@ import java.util.TreeMap;
  * @param params objective parameters as text (sorted)
  * @param recipe optimisation recipe
  * @param seed seed of initialisation, data order and augmentation
- * @param teacher the classification cell that trains the teacher (distillation), or null
+ * @param teacher the cell this one depends on: the classification cell that trains the teacher
+ *     (distillation) or the pretraining cell whose backbone is fine-tuned (transfer), or null
  * @param settings the protocol's settings as text (sorted), defaults included: numbers that move
  *     a result without being an objective parameter or part of the recipe (dropout, the few-shot
  *     fine-tuning recipe, the cosine scale, ...); see {@code Protocol#settings}
+ * @param regularizers regularizer names in the order they apply (docs/regularizers.md); empty for none
+ * @param regularizerParams resolved regularizer parameters, {@code name.param -> value} (sorted)
  */
 public record Cell(String protocol, String dataset, String model, String objective,
-        Map<String, String> params, Recipe recipe, long seed, Cell teacher, Map<String, String> settings) {
+        Map<String, String> params, Recipe recipe, long seed, Cell teacher, Map<String, String> settings,
+        List<String> regularizers, Map<String, String> regularizerParams) {
     private static final ObjectMapper CANONICAL = new ObjectMapper()
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     /** A cell without a teacher. */
     public Cell(String protocol, String dataset, String model, String objective, Map<String, String> params,
             Recipe recipe, long seed) {
-        this(protocol, dataset, model, objective, params, recipe, seed, null, Map.of());
+        this(protocol, dataset, model, objective, params, recipe, seed, null);
     }
 
-    /** A cell with protocol defaults left implicit (tests, single runs that resolve them later). */
+    /** A cell with protocol defaults left implicit (tests, single runs that resolve them later), no regularizers. */
     public Cell(String protocol, String dataset, String model, String objective, Map<String, String> params,
             Recipe recipe, long seed, Cell teacher) {
         this(protocol, dataset, model, objective, params, recipe, seed, teacher, Map.of());
     }
 
-    /** Copies params and settings into sorted maps. */
+    /** A cell without regularizers. */
+    public Cell(String protocol, String dataset, String model, String objective, Map<String, String> params,
+            Recipe recipe, long seed, Cell teacher, Map<String, String> settings) {
+        this(protocol, dataset, model, objective, params, recipe, seed, teacher, settings, List.of(), Map.of());
+    }
+
+    /** Copies params and settings into sorted maps; absent settings and regularizers are none. */
     public Cell {
         params = Map.copyOf(new TreeMap<>(params));
         settings = settings == null ? Map.of() : Map.copyOf(new TreeMap<>(settings));
+        regularizers = regularizers == null ? List.of() : List.copyOf(regularizers);
+        regularizerParams = regularizerParams == null ? Map.of() : Map.copyOf(new TreeMap<>(regularizerParams));
+    }
+
+    /** The same cell with regularizers (names in order, resolved {@code name.param} values). */
+    public Cell withRegularizers(List<String> names, Map<String, String> values) {
+        return new Cell(protocol, dataset, model, objective, params, recipe, seed, teacher, settings, names, values);
     }
 
     /** The same cell with other protocol settings. */
     public Cell withSettings(Map<String, String> newSettings) {
-        return new Cell(protocol, dataset, model, objective, params, recipe, seed, teacher, newSettings);
+        return new Cell(protocol, dataset, model, objective, params, recipe, seed, teacher, newSettings,
+                regularizers, regularizerParams);
+    }
+
+    /** The objective and its regularizers as a row reads, e.g. {@code cam+cutmix+shakedrop}. */
+    public String objectiveWithRegularizers() {
+        return regularizers.isEmpty() ? objective : objective + "+" + String.join("+", regularizers);
     }
 
     /**
-     * A stable 16-hex-digit digest of every field ({@code settings} only when there are any, so
-     * a cell without protocol settings keeps the key it had before settings existed).
+     * A stable 16-hex-digit digest of every field ({@code settings} and the regularizers only when
+     * there are any, so such a cell keeps the key it had before these fields existed).
      */
     public String key() {
         try {
@@ -71,6 +95,10 @@ public record Cell(String protocol, String dataset, String model, String objecti
             if (!settings.isEmpty()) {
                 fields.put("settings", new TreeMap<>(settings));
             }
+            if (!regularizers.isEmpty()) {   // absent when none: cells without regularizers keep their keys
+                fields.put("regularizers", regularizers);
+                fields.put("regularizer_params", new TreeMap<>(regularizerParams));
+            }
             byte[] json = CANONICAL.writeValueAsBytes(fields);
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(json);
             return HexFormat.of().formatHex(digest, 0, 8);
@@ -82,7 +110,7 @@ public record Cell(String protocol, String dataset, String model, String objecti
     /** A readable, file-system-safe name: {@code protocol-dataset-model-objective-sSEED-KEY}. */
     public String fileName() {
         String student = teacher == null ? model : teacher.model() + "_to_" + model;
-        String readable = String.join("-", protocol, dataset, student, objective, "s" + seed);
+        String readable = String.join("-", protocol, dataset, student, objectiveWithRegularizers(), "s" + seed);
         return readable.replaceAll("[^A-Za-z0-9_.+=-]", "_") + "-" + key();
     }
 }

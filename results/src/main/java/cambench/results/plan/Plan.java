@@ -33,7 +33,13 @@ public record Plan(Preset preset, List<TableSpec> tables, List<PlannedCell> cell
      */
     public static Plan of(Preset preset, List<TableSpec> tables,
             BiFunction<String, Map<String, String>, Map<String, String>> resolveParams) {
-        return of(preset, tables, resolveParams, (protocol, overrides, source) -> overrides);
+        return of(preset, tables, new Resolvers(resolveParams, (protocol, overrides, source) -> overrides,
+                (names, overrides) -> {
+                    throw new IllegalArgumentException("rows with regularizers " + names
+                            + " need a regularizer registry");
+                }, id -> {
+                    throw new IllegalArgumentException("table " + id + " is not available to this plan");
+                }));
     }
 
     /**
@@ -52,48 +58,90 @@ public record Plan(Preset preset, List<TableSpec> tables, List<PlannedCell> cell
     }
 
     /**
-     * Expands tables into cells.
+     * What turns a table's text into resolved cells: the one place where defaults are filled in,
+     * so a cell key changes whenever an effective value does.
      *
-     * @param preset substitutions and seeds
-     * @param tables the tables to fill
-     * @param resolveParams (objective, overrides) to the full parameter map with defaults
-     * @param resolveSettings the protocol settings of a cell with defaults, so a cell key changes
-     *     whenever an effective setting does
+     * @param params (objective, overrides) to the full parameter map with defaults
+     * @param settings a cell's protocol settings with defaults
+     * @param regularizers (names, {@code name.param} overrides) to every resolved
+     *     {@code name.param -> value} of those regularizers
+     * @param tableById the spec of a table that a fine-tune table's {@code pretrain} names (it need
+     *     not be in this plan: its cell is built exactly as it would be there, so one training serves both)
      */
-    public static Plan of(Preset preset, List<TableSpec> tables,
-            BiFunction<String, Map<String, String>, Map<String, String>> resolveParams,
-            SettingsResolver resolveSettings) {
+    public record Resolvers(BiFunction<String, Map<String, String>, Map<String, String>> params,
+            SettingsResolver settings,
+            BiFunction<List<String>, Map<String, String>, Map<String, String>> regularizers,
+            java.util.function.Function<String, TableSpec> tableById) {
+    }
+
+    /**
+     * Expands tables into cells, with protocol settings, regularizer rows and pretraining dependencies.
+     */
+    public static Plan of(Preset preset, List<TableSpec> tables, Resolvers resolvers) {
         List<PlannedCell> cells = new ArrayList<>();
         for (TableSpec t : tables) {
             for (TableSpec.Row row : t.rows()) {
                 boolean teacherRow = row.objective().equals(TableSpec.TEACHER_ROW);
                 for (TableSpec.Column col : t.columns()) {
                     if (teacherRow) {
-                        Cell student = studentCell(preset, t, col, "ce", Map.of(), 1, resolveParams, resolveSettings);
+                        Cell student = studentCell(preset, t, col, "ce", Map.of(), 1, resolvers);
                         cells.add(new PlannedCell(t.id(), row.id(), col.id(), student.teacher()));
                         continue;
                     }
-                    String protocol = row.protocol() != null ? row.protocol() : t.protocol();
-                    Map<String, String> tableSettings = new LinkedHashMap<>(t.settings());
-                    tableSettings.putAll(preset.settings(t.id()));
-                    Map<String, String> settings = resolveSettings.resolve(protocol, tableSettings, t.id());
-                    Map<String, String> params = resolveParams.apply(row.objective(),
-                            overrides(row.objective(), row.params(), col.params(), preset.params(t.id())));
                     for (int seed = 1; seed <= preset.seeds(); seed++) {
-                        Cell cell = studentCell(preset, t, col, row.objective(), params, seed, resolveParams,
-                                resolveSettings);
-                        if (row.protocol() != null) {
-                            // e.g. a distillation table's student baseline: plain classification, no teacher
-                            cell = new Cell(row.protocol(), cell.dataset(), cell.model(), cell.objective(),
-                                    cell.params(), cell.recipe(), cell.seed());
+                        Cell cell = rowCell(preset, t, row, col, seed, resolvers);
+                        if (t.pretrain() != null) {
+                            cell = withPretraining(preset, t, row, cell, seed, resolvers);
                         }
-                        cell = cell.withSettings(settings);
                         cells.add(new PlannedCell(t.id(), row.id(), col.id(), cell));
                     }
                 }
             }
         }
         return new Plan(preset, List.copyOf(tables), List.copyOf(cells));
+    }
+
+    /** The cell of (table, row, column, seed) as the table itself plans it. */
+    private static Cell rowCell(Preset preset, TableSpec t, TableSpec.Row row, TableSpec.Column col, long seed,
+            Resolvers resolvers) {
+        Map<String, String> params = resolvers.params().apply(row.objective(),
+                overrides(row.objective(), row.params(), col.params(), preset.params(t.id())));
+        Cell cell = studentCell(preset, t, col, row.objective(), params, seed, resolvers);
+        if (row.protocol() != null) {
+            // e.g. a distillation table's student baseline: plain classification, no teacher
+            cell = new Cell(row.protocol(), cell.dataset(), cell.model(), cell.objective(),
+                    cell.params(), cell.recipe(), cell.seed());
+        }
+        Map<String, String> tableSettings = new LinkedHashMap<>(t.settings());
+        tableSettings.putAll(preset.settings(t.id()));
+        cell = cell.withSettings(resolvers.settings().resolve(cell.protocol(), tableSettings, t.id()));
+        if (!row.regularizers().isEmpty()) {
+            Map<String, String> regOverrides = new LinkedHashMap<>(row.regularizerParams());
+            regOverrides.putAll(col.params());
+            regOverrides.putAll(preset.params(t.id()));
+            cell = cell.withRegularizers(row.regularizers(), resolvers.regularizers().apply(row.regularizers(),
+                    regOverrides));
+        }
+        return cell;
+    }
+
+    /**
+     * The fine-tune cell {@code cell} depending on its pretraining: the cell that table
+     * {@code pretrain.table}, row {@code row.id}, column {@code pretrain.column}, same seed, plans.
+     */
+    private static Cell withPretraining(Preset preset, TableSpec t, TableSpec.Row row, Cell cell, long seed,
+            Resolvers resolvers) {
+        TableSpec.Pretrain ref = t.pretrain();
+        TableSpec source = resolvers.tableById().apply(ref.table());
+        TableSpec.Row sourceRow = source.rows().stream().filter(r -> r.id().equals(row.id())).findFirst()
+                .orElseThrow(() -> new cambench.api.UserException("table " + t.id() + ": row " + row.id()
+                        + " has no pretraining row of that id in " + ref.table()));
+        TableSpec.Column sourceCol = source.columns().stream().filter(c -> c.id().equals(ref.column())).findFirst()
+                .orElseThrow(() -> new cambench.api.UserException("table " + t.id() + ": field pretrain.column '"
+                        + ref.column() + "' is not a column of " + ref.table()));
+        Cell pretrain = rowCell(preset, source, sourceRow, sourceCol, seed, resolvers);
+        return new Cell(cell.protocol(), cell.dataset(), cell.model(), cell.objective(), cell.params(),
+                cell.recipe(), cell.seed(), pretrain, cell.settings(), cell.regularizers(), cell.regularizerParams());
     }
 
     /** Row parameters, then the column's and the preset's for this table and objective ({@code objective.param} keys). */
@@ -112,16 +160,15 @@ public record Plan(Preset preset, List<TableSpec> tables, List<PlannedCell> cell
     }
 
     private static Cell studentCell(Preset preset, TableSpec t, TableSpec.Column col, String objective,
-            Map<String, String> params, long seed, BiFunction<String, Map<String, String>, Map<String, String>> resolve,
-            SettingsResolver resolveSettings) {
+            Map<String, String> params, long seed, Resolvers resolvers) {
         Recipe recipe = preset.recipe(t.id(), col.recipe() != null ? col.recipe() : t.recipe());
-        String dataset = preset.dataset(col.dataset());
+        String dataset = preset.dataset(t.id(), col.dataset());
         // a teacher takes the preset's global recipe fields only, never a table's, and its protocol's
         // default settings: one paper teacher stays one training whichever tables its students are in
         Cell teacher = col.teacher() == null ? null : new Cell(TEACHER_PROTOCOL, dataset, preset.model(col.teacher()),
-                "ce", resolve.apply("ce", Map.of()), preset.recipe(t.teacherRecipeOrDefault()), t.teacherSeed(), null,
-                resolveSettings.resolve(TEACHER_PROTOCOL, Map.of(), "teacher of " + t.id()));
-        return new Cell(t.protocol(), dataset, preset.model(col.model()), objective, params, recipe, seed, teacher);
+                "ce", resolvers.params().apply("ce", Map.of()), preset.recipe(t.teacherRecipeOrDefault()),
+                t.teacherSeed(), null, resolvers.settings().resolve(TEACHER_PROTOCOL, Map.of(), "teacher of " + t.id()));
+        return new Cell(t.protocol(), dataset, preset.model(t.id(), col.model()), objective, params, recipe, seed, teacher);
     }
 
     /** The distinct cells to run, in plan order (shared cells once; teachers before their students). */

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -32,8 +33,8 @@ public final class PlanBuilder {
     private final Function<String, List<ParamSpec>> protocolSettings;
 
     /**
-     * Creates a builder over the shipped resources, an objective registry and the settings each
-     * protocol declares.
+     * Creates a builder over the shipped resources, an objective (and regularizer) registry and
+     * the settings each protocol declares.
      *
      * @param protocolSettings protocol name to its settings with defaults; throws a
      *     {@link UserException} for an unknown protocol
@@ -45,12 +46,6 @@ public final class PlanBuilder {
         this.protocolSettings = protocolSettings;
     }
 
-    /** {@link #build(String, List, Integer, List, Map, Map)} without setting overrides. */
-    public Plan build(String presetName, List<String> tableNumbers, Integer seeds, List<String> extraObjectives,
-            Map<String, String> paramOverrides) {
-        return build(presetName, tableNumbers, seeds, extraObjectives, paramOverrides, Map.of());
-    }
-
     /**
      * Builds the plan.
      *
@@ -59,11 +54,24 @@ public final class PlanBuilder {
      * @param seeds seed count (null: the preset's)
      * @param extraObjectives objectives added as rows to every table (names, without '+')
      * @param paramOverrides {@code objective.param -> value}
+     */
+    public Plan build(String presetName, List<String> tableNumbers, Integer seeds, List<String> extraObjectives,
+            Map<String, String> paramOverrides) {
+        return build(presetName, tableNumbers, seeds, extraObjectives, paramOverrides, List.of(), Map.of());
+    }
+
+    /**
+     * Builds the plan, adding rows for extra regularizers: every table with regularizer rows gets,
+     * per extra regularizer R, a row {@code O+R} for each objective O that has a row of its own
+     * without regularizers (Table 2: {@code ce+R} and {@code cam+R}).
+     *
+     * @param extraRegularizers regularizer names (e.g. a plugin's)
      * @param settingOverrides protocol settings ({@code --setting}) for every cell whose protocol
      *     declares them; each must be declared by some protocol of the plan
      */
     public Plan build(String presetName, List<String> tableNumbers, Integer seeds, List<String> extraObjectives,
-            Map<String, String> paramOverrides, Map<String, String> settingOverrides) {
+            Map<String, String> paramOverrides, List<String> extraRegularizers, Map<String, String> settingOverrides) {
+        extraRegularizers.forEach(n -> objectives.regularizers().provider(n));
         Preset preset = resources.preset(presetName);
         if (seeds != null && seeds < 1) {
             throw new UserException("--seeds must be >= 1, got " + seeds);
@@ -73,7 +81,10 @@ public final class PlanBuilder {
             if (!k.contains(".")) {
                 throw new UserException("--param " + k + "=" + v + ": expected objective.param=value, e.g. cam.alpha=2");
             }
-            objectives.provider(k.substring(0, k.indexOf('.')));
+            String owner = k.substring(0, k.indexOf('.'));
+            if (!objectives.regularizers().all().containsKey(owner)) {
+                objectives.provider(owner);
+            }
             params.put(k, v);
         });
         List<String> ids = preset.tables();
@@ -90,7 +101,7 @@ public final class PlanBuilder {
         }
         List<TableSpec> tables = new ArrayList<>();
         for (String id : ids) {
-            tables.add(withRows(resources.table(id), extraObjectives));
+            tables.add(withRegularizerRows(withRows(resources.table(id), extraObjectives), extraRegularizers));
         }
         Map<String, Map<String, String>> tableParams = new LinkedHashMap<>();
         preset.tableParams().forEach((table, own) -> {   // --param beats the preset's per-table values too
@@ -99,14 +110,17 @@ public final class PlanBuilder {
             tableParams.put(table, merged);
         });
         Preset effective = preset.with(seeds == null ? preset.seeds() : seeds, ids, params, tableParams);
-        // the one place where a cell's parameters and settings get their defaults; runs take them as resolved
+        // the one place where a cell's parameters, settings and regularizers get their defaults; runs
+        // take them as resolved
         Set<String> declared = new HashSet<>();
-        Plan plan = Plan.of(effective, tables, (objective, overrides) -> objectives.resolve(objective, overrides).asMap(),
-                (protocol, overrides, source) -> settings(protocol, overrides, source, settingOverrides, declared));
+        Plan plan = Plan.of(effective, tables, new Plan.Resolvers(
+                (objective, overrides) -> objectives.resolve(objective, overrides).asMap(),
+                (protocol, overrides, source) -> settings(protocol, overrides, source, settingOverrides, declared),
+                (names, overrides) -> objectives.regularizers().resolve(names, overrides), resources::table));
         for (String key : settingOverrides.keySet()) {
             if (!declared.contains(key)) {
                 throw new UserException("--setting " + key + ": no protocol of this plan takes it; they take: "
-                        + String.join(", ", new java.util.TreeSet<>(declared)));
+                        + String.join(", ", new TreeSet<>(declared)));
             }
         }
         return plan;
@@ -124,7 +138,7 @@ public final class PlanBuilder {
         for (String key : overrides.keySet()) {
             if (!names.contains(key)) {
                 throw new UserException(source + ": setting '" + key + "' is not one protocol " + protocol
-                        + " takes; it takes: " + (names.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(names))));
+                        + " takes; it takes: " + (names.isEmpty() ? "none" : String.join(", ", new TreeSet<>(names))));
             }
         }
         Map<String, String> merged = new TreeMap<>(overrides);
@@ -134,6 +148,26 @@ public final class PlanBuilder {
             }
         });
         return Params.resolve(protocol, specs, merged).asMap();
+    }
+
+    /** Adds the rows of extra regularizers to a table that has regularizer rows (see {@link #build}). */
+    private static TableSpec withRegularizerRows(TableSpec t, List<String> extra) {
+        if (extra.isEmpty() || t.rows().stream().allMatch(r -> r.regularizers().isEmpty())) {
+            return t;
+        }
+        List<TableSpec.Row> rows = new ArrayList<>(t.rows());
+        List<String> plain = t.rows().stream().filter(r -> r.regularizers().isEmpty() && r.protocol() == null)
+                .map(TableSpec.Row::objective).distinct().toList();
+        for (String reg : extra) {
+            for (String objective : plain) {
+                String id = objective + "+" + reg;
+                if (rows.stream().noneMatch(r -> r.id().equals(id))) {
+                    rows.add(new TableSpec.Row(id, objective + " + " + reg + " (added)", objective, Map.of(), null,
+                            null, List.of(reg), Map.of(), null));
+                }
+            }
+        }
+        return t.withRows(rows);
     }
 
     /**

@@ -88,6 +88,22 @@ public record Preset(String name, String description, int seeds, List<String> ta
         return datasets.getOrDefault(paperDataset, paperDataset);
     }
 
+    /**
+     * The data set that stands in for {@code paperDataset} in table {@code tableId}: the key
+     * {@code TABLE/DATASET} (e.g. {@code table5/cub}: CUB as a classification target, while
+     * {@code cub} stands for the few-shot CUB of table 6), else {@link #dataset(String)}.
+     */
+    public String dataset(String tableId, String paperDataset) {
+        String own = datasets.get(tableId + "/" + paperDataset);
+        return own != null ? own : dataset(paperDataset);
+    }
+
+    /** The model that stands in for {@code paperModel} in table {@code tableId}: key {@code TABLE/MODEL}, else {@link #model(String)}. */
+    public String model(String tableId, String paperModel) {
+        String own = models.get(tableId + "/" + paperModel);
+        return own != null ? own : model(paperModel);
+    }
+
     /** The model that stands in for {@code paperModel}. */
     public String model(String paperModel) {
         return models.getOrDefault(paperModel, paperModel);

@@ -36,6 +36,7 @@ import java.util.Set;
  *     its samples, the interval is Student t over seeds and the gain a paired t over seeds; the
  *     pooled-sample interval mean +- 1.96 sd / sqrt(n) over all samples of all seeds, the few-shot
  *     field's convention, is reported beside it); absent means {@code seeds}
+ * @param pretrain for a fine-tune table, where each cell's pretrained backbone comes from, or null
  * @param settings protocol settings for every cell of this table (e.g. the few-shot fine-tuning
  *     recipe), on top of the protocol's defaults; each key must be one the protocol declares
  */
@@ -47,20 +48,40 @@ public record TableSpec(String id, String title, String source, String protocol,
         @JsonProperty("recipe_note") String recipeNote,
         List<Column> columns, List<Row> rows, String curves,
         @JsonProperty("teacher_recipe") Recipe teacherRecipe,
-        @JsonProperty("teacher_seed") Long teacherSeed, String aggregate, Map<String, String> settings) {
+        @JsonProperty("teacher_seed") Long teacherSeed, String aggregate, Pretrain pretrain,
+        Map<String, String> settings) {
+
+    /** The spec with seed aggregation and no pretraining. */
+    public TableSpec(String id, String title, String source, String protocol, String metric, String metricLabel,
+            Boolean lowerIsBetter, String baselineRow, Recipe recipe, String recipeNote, List<Column> columns,
+            List<Row> rows, String curves, Recipe teacherRecipe, Long teacherSeed, String aggregate) {
+        this(id, title, source, protocol, metric, metricLabel, lowerIsBetter, baselineRow, recipe, recipeNote,
+                columns, rows, curves, teacherRecipe, teacherSeed, aggregate, null, null);
+    }
+
+    /**
+     * Where the cells of a fine-tune (transfer) table get their pretrained backbone: the cell that
+     * table {@code table} plans for the same row id, column {@code column} and seed. Its key is that
+     * table's own cell's, so one training serves both tables.
+     *
+     * @param table id of the table whose cell pretrains, e.g. {@code table1}
+     * @param column the column of that table, e.g. {@code in_resnet50}
+     */
+    public record Pretrain(String table, String column) {
+    }
 
     /** The spec with seed aggregation. */
     public TableSpec(String id, String title, String source, String protocol, String metric, String metricLabel,
             Boolean lowerIsBetter, String baselineRow, Recipe recipe, String recipeNote, List<Column> columns,
             List<Row> rows) {
         this(id, title, source, protocol, metric, metricLabel, lowerIsBetter, baselineRow, recipe, recipeNote,
-                columns, rows, null, null, null, "seeds", null);
+                columns, rows, null, null, null, "seeds", null, null);
     }
 
     /** The same table with other rows (e.g. objectives added on the command line). */
     public TableSpec withRows(List<Row> newRows) {
         return new TableSpec(id, title, source, protocol, metric, metricLabel, lowerIsBetter, baselineRow, recipe,
-                recipeNote, columns, newRows, curves, teacherRecipe, teacherSeed, aggregate, settings);
+                recipeNote, columns, newRows, curves, teacherRecipe, teacherSeed, aggregate, pretrain, settings);
     }
 
     /** The recipe teachers of this table train with: {@code teacher_recipe}, else the table's. */
@@ -168,16 +189,34 @@ public record TableSpec(String id, String title, String source, String protocol,
      * @param paper the paper's value per column (null where the paper has none)
      * @param protocol a protocol for this row instead of the table's, or null (e.g. the student
      *     baseline of a distillation table is plain classification: no teacher, shared by columns)
+     * @param regularizers regularizers the row trains with, in order (docs/regularizers.md); empty for none
+     * @param regularizerParams regularizer parameters, {@code name.param -> value}, on top of the defaults
+     * @param quoted where the row's paper numbers come from when the paper quotes them from another
+     *     work (e.g. {@code CutMix [51]}), or null for the paper's own runs; reports mark such rows
      */
     public record Row(String id, String label, String objective, Map<String, String> params, List<Double> paper,
-            String protocol) {
+            String protocol, List<String> regularizers,
+            @JsonProperty("regularizer_params") Map<String, String> regularizerParams, String quoted) {
         /** A row of the table's protocol. */
         public Row(String id, String label, String objective, Map<String, String> params, List<Double> paper) {
             this(id, label, objective, params, paper, null);
         }
 
+        /** A row without regularizers. */
+        public Row(String id, String label, String objective, Map<String, String> params, List<Double> paper,
+                String protocol) {
+            this(id, label, objective, params, paper, protocol, List.of(), Map.of(), null);
+        }
+
+        /** The label with a marker when the paper's numbers are quoted from another work. */
+        public String markedLabel() {
+            return quoted == null ? label : label + " (quoted from " + quoted + ")";
+        }
+
         /** Defaults for optional fields. */
         public Row {
+            regularizers = regularizers == null ? List.of() : List.copyOf(regularizers);
+            regularizerParams = regularizerParams == null ? Map.of() : Map.copyOf(regularizerParams);
             params = params == null ? Map.of() : Map.copyOf(params);
             paper = paper == null ? java.util.Collections.emptyList() : java.util.Collections.unmodifiableList(
                     new java.util.ArrayList<>(paper));

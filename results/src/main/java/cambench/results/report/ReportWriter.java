@@ -166,7 +166,7 @@ public final class ReportWriter {
         for (TableSlice line : cells.splitOn("row_index")) {
             TableSpec.Row row = t.rows().get(line.iterator().next().getInt("row_index"));
             if (rows.test(row)) {
-                b.append("| ").append(row.label()).append(" |");
+                b.append("| ").append(row.markedLabel()).append(" |");
                 line.forEach(cell -> b.append(' ').append(text.apply(CellResult.of(cell))).append(" |"));
                 b.append('\n');
             }
@@ -190,8 +190,8 @@ public final class ReportWriter {
     private Map<String, String> standIns(TableSpec t) {
         Map<String, String> subs = new TreeMap<>();
         for (TableSpec.Column c : t.columns()) {
-            String ds = plan.preset().dataset(c.dataset());
-            String m = plan.preset().model(c.model());
+            String ds = plan.preset().dataset(t.id(), c.dataset());
+            String m = plan.preset().model(t.id(), c.model());
             if (!ds.equals(c.dataset())) {
                 subs.put(c.dataset(), ds);
             }

@@ -172,7 +172,7 @@ public final class TableAggregator {
         t.stringColumn("table").append(table.id());
         t.stringColumn("row").append(row.id());
         t.stringColumn("column").append(col.id());
-        t.stringColumn("row_label").append(row.label());
+        t.stringColumn("row_label").append(row.markedLabel());
         t.stringColumn("column_label").append(col.label());
         t.intColumn("row_index").append(r);
         t.intColumn("column_index").append(c);

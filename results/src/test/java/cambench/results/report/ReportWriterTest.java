@@ -123,7 +123,7 @@ class ReportWriterTest {
                 "accuracy (%)", false, "ce", RECIPE, "note",
                 List.of(new TableSpec.Column("one", "1-shot", "mini", "conv4", null, "acc_1shot", null, null)),
                 List.of(new TableSpec.Row("ce", "Baseline++", "ce", Map.of(), List.of(52.0)),
-                        new TableSpec.Row("cam", "CAM-loss", "cam", Map.of(), List.of(54.0))), null, null, null, "samples", null);
+                        new TableSpec.Row("cam", "CAM-loss", "cam", Map.of(), List.of(54.0))), null, null, null, "samples");
         Preset preset = new Preset("smoke", "tiny", 3, List.of("table6"), Map.of(), Map.of(), Map.of(), Map.of());
         Plan plan = Plan.of(preset, List.of(fewShot), (o, p) -> p);
         Map<String, double[]> episodes = Map.of("ce1", new double[] {40, 52}, "ce2", new double[] {47, 49},
@@ -158,7 +158,7 @@ class ReportWriterTest {
     @Test
     void report_curves_writeMeanAndBandPerEpoch(@TempDir Path dir) throws IOException {
         TableSpec curves = new TableSpec("table3", "Losses", "paper Table 3", "classification", "top1_error",
-                "top-1 error (%)", true, "ce", RECIPE, "note", TABLE.columns(), TABLE.rows(), "c100", null, null, null, null);
+                "top-1 error (%)", true, "ce", RECIPE, "note", TABLE.columns(), TABLE.rows(), "c100", null, null, null);
         Plan plan = Plan.of(PRESET, List.of(curves), (o, p) -> p);
         Map<String, double[]> errors = Map.of("ce1", new double[] {60, 50, 45}, "ce2", new double[] {62, 49, 44},
                 "ce3", new double[] {58, 53, 46}, "ce4", new double[] {61, 51, 47},

@@ -1,0 +1,116 @@
+package cambench.api;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The registration of one regularizer: its name, kind, description, parameters and factory,
+ * each stated once, in the constructor. A plugin registers one with a public no-argument subclass
+ * named on a line of {@code META-INF/services/cambench.api.RegularizerProvider}, as objectives are
+ * registered ({@link ObjectiveProvider}).
+ */
+public abstract class RegularizerProvider {
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
+
+    private final String name;
+    private final Kind kind;
+    private final String description;
+    private final List<ParamSpec> parameters;
+    private final Factory factory;
+
+    /**
+     * Registers a regularizer.
+     *
+     * @param name registry name, e.g. {@code cutmix} (lower-case letter, then lower-case letters,
+     *     digits or {@code _})
+     * @param kind what it acts on
+     * @param description one line for {@code cambench list regularizers}
+     * @param parameters accepted parameters with their defaults; names unique, without dots
+     * @param factory builds the regularizer from resolved parameters
+     * @throws IllegalArgumentException when any of these breaks the rules above
+     */
+    protected RegularizerProvider(String name, Kind kind, String description, List<ParamSpec> parameters,
+            Factory factory) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException(getClass().getName() + ": regularizer name '" + name
+                    + "' must be a lower-case letter followed by lower-case letters, digits or '_'");
+        }
+        if (description == null || description.isBlank()) {
+            throw new IllegalArgumentException(getClass().getName() + ": regularizer '" + name + "' needs a description");
+        }
+        Set<String> seen = new HashSet<>();
+        for (ParamSpec p : parameters) {
+            if (p.name() == null || p.name().isBlank() || p.name().contains(".") || !seen.add(p.name())) {
+                throw new IllegalArgumentException(getClass().getName() + ": regularizer '" + name
+                        + "' has a blank, dotted or repeated parameter name '" + p.name() + "'");
+            }
+        }
+        this.name = name;
+        this.kind = Objects.requireNonNull(kind, "kind");
+        this.description = description;
+        this.parameters = List.copyOf(parameters);
+        this.factory = Objects.requireNonNull(factory, "factory");
+    }
+
+    /** The registry name, e.g. {@code cutmix}. */
+    public final String name() {
+        return name;
+    }
+
+    /** What it acts on. */
+    public final Kind kind() {
+        return kind;
+    }
+
+    /** One line for {@code cambench list regularizers}. */
+    public final String description() {
+        return description;
+    }
+
+    /** Accepted parameters with their defaults (read-only). */
+    public final List<ParamSpec> parameters() {
+        return parameters;
+    }
+
+    /**
+     * Creates the regularizer.
+     *
+     * @throws UserException for a bad parameter value, naming it
+     */
+    public final Regularizer create(Params params) {
+        Regularizer r = factory.create(params);
+        if (r == null) {
+            throw new IllegalStateException(getClass().getName() + " created no regularizer for '" + name + "'");
+        }
+        return r;
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + kind.name().toLowerCase(java.util.Locale.ROOT) + ", " + getClass().getName() + ")";
+    }
+
+    /** Builds a regularizer from resolved parameters. */
+    @FunctionalInterface
+    public interface Factory {
+        /**
+         * Creates the regularizer.
+         *
+         * @throws UserException for a bad parameter value, naming it (see {@link Params})
+         */
+        Regularizer create(Params params);
+    }
+
+    /** What a regularizer acts on. */
+    public enum Kind {
+        /** The training images only ({@link Regularizer#onBatch}), labels as they are (Cutout). */
+        BATCH,
+        /** The training images and the labels ({@link LabelMix}; CutMix, Mixup). */
+        LABEL_MIXING,
+        /** The residual branches of the network ({@link Regularizer#residualGate}; ShakeDrop). */
+        NETWORK
+    }
+}

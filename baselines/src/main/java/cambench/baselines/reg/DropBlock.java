@@ -1,0 +1,77 @@
+package cambench.baselines.reg;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.pooling.Pool;
+import cambench.api.ParamSpec;
+import cambench.api.Regularizer;
+import cambench.api.RegularizerProvider;
+import cambench.api.ResidualGate;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * DropBlock (Ghiasi et al., NeurIPS 2018) on the residual branches of the deeper half of the
+ * residual units (the last two stages of a ResNet, as the paper's ResNet-50 setting): in training,
+ * square blocks of side {@code block} (at most the map's side) are zeroed, their centres drawn per
+ * sample and channel with rate {@code gamma = (1 - keep) / block^2 * HW / ((H - block + 1)(W - block + 1))},
+ * and the branch is rescaled by (elements / kept elements); evaluation leaves the branch as it is.
+ * The keep probability is constant (the paper's linear schedule from 1 is not modelled).
+ */
+public final class DropBlock implements Regularizer, ResidualGate {
+    private final double keep;
+    private final int block;
+
+    /** Creates it; {@code keep} in (0, 1], {@code block >= 1}. */
+    public DropBlock(double keep, int block) {
+        this.keep = keep;
+        this.block = block;
+    }
+
+    @Override
+    public Optional<ResidualGate> residualGate() {
+        return Optional.of(this);
+    }
+
+    @Override
+    public NDArray apply(NDArray branch, int unit, int units, boolean training) {
+        if (!training || keep >= 1 || 2 * unit < units) {
+            return branch;
+        }
+        Shape s = branch.getShape();
+        long h = s.get(2);
+        long w = s.get(3);
+        int b = (int) Math.min(block, Math.min(h, w));
+        if (b % 2 == 0) {
+            b--;   // odd, so that the max pool keeps the map's size
+        }
+        double gamma = (1 - keep) / (b * b) * (h * w) / ((h - b + 1) * (double) (w - b + 1));
+        NDArray centres = branch.getManager().randomUniform(0f, 1f, s).lt((float) gamma).toType(
+                ai.djl.ndarray.types.DataType.FLOAT32, false);
+        NDArray dropped = Pool.maxPool2d(centres, new Shape(b, b), new Shape(1, 1), new Shape(b / 2, b / 2), false);
+        NDArray mask = dropped.neg().add(1f);
+        float kept = mask.sum().getFloat();
+        if (kept == 0) {
+            return branch.zerosLike();
+        }
+        return branch.mul(mask.mul((float) (s.size() / (double) kept)));
+    }
+
+    /** Registers {@code dropblock}. */
+    public static final class Provider extends RegularizerProvider {
+        /** Called by the service loader. */
+        public Provider() {
+            super("dropblock", Kind.NETWORK, "DropBlock on the residual branches of the deeper half of the units",
+                    List.of(ParamSpec.of("keep", 0.9, "keep probability, in (0, 1]"),
+                            ParamSpec.of("block", 7, "block side in pixels (>= 1; capped at the map's side)")),
+                    p -> {
+                        double k = p.above("keep", 0);
+                        if (k > 1) {
+                            throw p.invalid("keep", "a probability in (0, 1]");
+                        }
+                        return new DropBlock(k, p.integer("block", 1));
+                    });
+        }
+    }
+}
