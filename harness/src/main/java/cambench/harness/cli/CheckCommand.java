@@ -18,8 +18,6 @@ import cambench.harness.model.NetworkOutput;
 import cambench.api.Objectives;
 import cambench.results.plan.Cell;
 import cambench.results.plan.Plan;
-import cambench.results.plan.PlanBuilder;
-import cambench.results.plan.PlanResources;
 import cambench.results.plan.PlannedCell;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -52,11 +50,8 @@ import picocli.CommandLine.Option;
 @Command(name = "check", mixinStandardHelpOptions = true, showDefaultValues = true,
         header = "Preflight a preset without training: data sets, models, memory, device; exit 2 on problems.")
 final class CheckCommand implements Callable<Integer> {
-    @Option(names = "--preset", required = true, description = "smoke, quick, cpu or paper")
-    String preset;
-
-    @Option(names = "--tables", split = ",", description = "table numbers to keep (default: all of the preset)")
-    List<String> tables = new ArrayList<>();
+    @Mixin
+    PlanOptions planOptions;
 
     @Option(names = "--data-root", description = "folder holding real data sets (cifar-10-batches-bin, imagenet, ...)")
     Path dataRoot;
@@ -91,8 +86,7 @@ final class CheckCommand implements Callable<Integer> {
     public Integer call() {
         ClassLoader loader = plugins.loader();
         Objectives objectives = plugins.objectives(loader);
-        Plan plan = new PlanBuilder(new PlanResources(loader), objectives,
-                new cambench.harness.run.Protocols(loader)::settings).build(preset, tables, null, List.of(), Map.of());
+        Plan plan = planOptions.plan(loader, objectives, Map.of(), Map.of());
         List<String> problems = new ArrayList<>();
         Device device;
         try {

@@ -4,8 +4,6 @@ import cambench.api.Objectives;
 import cambench.api.UserException;
 import cambench.harness.run.Provenance;
 import cambench.results.plan.Plan;
-import cambench.results.plan.PlanBuilder;
-import cambench.results.plan.PlanResources;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,17 +48,8 @@ final class SlurmCommand implements Callable<Integer> {
     private static final Pattern MEM = Pattern.compile("\\d+[KMGT]?");
     private static final Pattern WORD = Pattern.compile("[A-Za-z0-9_.:,=+/@%-]+");
 
-    @Option(names = "--preset", required = true, description = "smoke, quick, cpu or paper")
-    String preset;
-
-    @Option(names = "--tables", split = ",", description = "table numbers to keep, e.g. 3,4 (default: all of the preset)")
-    List<String> tables = new ArrayList<>();
-
-    @Option(names = "--seeds", description = "number of seeds (default: the preset's)")
-    Integer seeds;
-
-    @Option(names = "--losses", split = ",", description = "extra objectives added as rows everywhere, e.g. +focal")
-    List<String> losses = new ArrayList<>();
+    @Mixin
+    PlanOptions planOptions;
 
     @Option(names = "--workers", defaultValue = "4", description = "array tasks, each one reproduce worker")
     int workers;
@@ -113,10 +102,7 @@ final class SlurmCommand implements Callable<Integer> {
         }
         ClassLoader loader = plugins.loader();
         Objectives objectives = plugins.objectives(loader);
-        List<String> extra = losses.stream().map(l -> l.startsWith("+") ? l.substring(1) : l).toList();
-        Plan plan = new PlanBuilder(new PlanResources(loader), objectives,
-                new cambench.harness.run.Protocols(loader)::settings).build(preset, tables, seeds, extra, run.params, List.of(),
-                run.settings);
+        Plan plan = planOptions.plan(loader, objectives, run.params, run.settings);
         int cells = plan.distinctCells().size();
         if (submit && !onPath("sbatch")) {
             throw new UserException("--submit: sbatch is not on PATH (run without --submit to only write the"
@@ -194,16 +180,8 @@ final class SlurmCommand implements Callable<Integer> {
     }
 
     private String workerScript(Path out, Path build, int threads) {
-        List<String> args = new ArrayList<>(List.of("reproduce", "--preset", preset));
-        if (!tables.isEmpty()) {
-            args.add("--tables=" + String.join(",", tables));
-        }
-        if (seeds != null) {
-            args.add("--seeds=" + seeds);
-        }
-        if (!losses.isEmpty()) {
-            args.add("--losses=" + String.join(",", losses));
-        }
+        List<String> args = new ArrayList<>(List.of("reproduce"));
+        args.addAll(planOptions.asArguments());
         for (Map.Entry<String, String> p : run.settings.entrySet()) {
             args.add("--setting=" + p.getKey() + "=" + p.getValue());
         }
