@@ -112,6 +112,39 @@ public final class Checkpoint {
         }
     }
 
+    /**
+     * The progress text of a checkpoint without restoring anything (no checksum check), or empty
+     * when the file is missing or unreadable; for status displays.
+     */
+    public static java.util.Optional<String> peekProgress(Path file) {
+        try {
+            byte[] all = Files.readAllBytes(file);
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(all);
+            if (b.getInt() != MAGIC) {
+                return java.util.Optional.empty();
+            }
+            if (b.getInt() == VERSION) {
+                b.position(24);
+            }
+            byte[] text = new byte[b.getInt()];
+            b.get(text);
+            return java.util.Optional.of(new String(text, StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** Epochs a checkpoint of {@link Trainer} says are done; 0 when missing or unreadable. */
+    public static int epochsDone(Path file) {
+        return peekProgress(file).map(text -> {
+            try {
+                return RunStore.json().readTree(text).path("epochs_done").asInt(0);
+            } catch (IOException e) {
+                return 0;
+            }
+        }).orElse(0);
+    }
+
     private static String restore(Path file, DataInputStream in, Map<String, NDArray> arrays) throws IOException {
         {
             byte[] text = new byte[in.readInt()];
