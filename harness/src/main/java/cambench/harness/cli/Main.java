@@ -16,7 +16,7 @@ import java.io.PrintWriter;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:internal error (a bug: stack trace printed)",
             "2:user error (bad option, file or value: one line)"},
-        subcommands = {ReproduceCommand.class, ReportCommand.class, LossCheckCommand.class, ListCommand.class,
+        subcommands = {ReproduceCommand.class, ReportCommand.class, StatusCommand.class, LossCheckCommand.class, ListCommand.class,
             TrainCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

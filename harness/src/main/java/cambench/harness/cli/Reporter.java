@@ -30,7 +30,26 @@ final class Reporter {
      * @return the files written (empty when the store has no records)
      */
     List<Path> write(RunStore store, Plan plan) throws IOException {
-        List<Path> files = new ReportWriter(plan, store.all()).write(store.root().resolve("report"));
+        List<cambench.results.record.RunRecord> records = store.all(w -> {
+            err.println("cambench: warning: " + w);
+            err.flush();
+        });
+        java.util.Map<String, String> failed = new java.util.HashMap<>();
+        java.util.Set<String> done = new java.util.HashSet<>();
+        records.forEach(r -> done.add(r.key()));
+        int missing = 0;
+        for (cambench.results.plan.Cell c : plan.distinctCells()) {
+            if (!done.contains(c.key())) {
+                missing++;
+                store.findFailure(c).ifPresent(f -> failed.put(c.key(), f.kind() + " at epoch " + f.epoch()));
+            }
+        }
+        List<Path> files = new ReportWriter(plan, records, failed).write(store.root().resolve("report"));
+        if (missing > 0) {
+            err.println("cambench: report of a partial store: " + missing + " of " + plan.distinctCells().size()
+                    + " cells have no record (" + failed.size() + " failed); the tables mark them");
+            err.flush();
+        }
         if (files.isEmpty()) {
             err.println("cambench: no records yet in " + store.runsDir() + "; nothing to report");
             err.flush();
