@@ -128,9 +128,9 @@ final class ReproduceCommand implements Callable<Integer> {
         }
         Cell only = validate(plan, cells, hash);
         RunStore store = new RunStore(run.out);
-        PlanFile.write(store, plan);
         PrintStream log = ProgressStream.over(spec.commandLine().getErr());
         if (workers > 1) {
+            PlanFile.write(store, plan);
             log.println("cambench: preset " + plan.preset().name() + ", plan " + hash + ", " + cells.size()
                     + " cells, store " + run.out + ", " + workers + " workers x " + engine.threads + " threads");
             int code = WorkerProcesses.run(workers, childArgs(), log);
@@ -138,6 +138,7 @@ final class ReproduceCommand implements Callable<Integer> {
             return code;
         }
         Device device = engine.start();
+        PlanFile.write(store, plan);
         RunContext context = new RunContext(store, new DatasetCatalog(run.dataRoot), objectives, engine.threads,
                 device, log, "");
         String worker = workerId != null ? workerId : "pid" + ProcessHandle.current().pid();
