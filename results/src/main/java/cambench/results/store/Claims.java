@@ -5,11 +5,9 @@ import cambench.results.plan.Cell;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +23,8 @@ import java.util.stream.Stream;
  * whole, fsynced file, so two workers never both create it and nobody reads it half-written).
  * The owner refreshes its heartbeat from a background thread; a claim is stale when its heartbeat
  * is older than the timeout, or when its process is gone on this host. A stale claim is taken
- * over by renaming it aside (only one worker's rename succeeds), checking that the renamed file is
- * the stale claim judged (else it is put back), then creating a new claim.
+ * over under a lock file named after its token (created only if absent, so one worker per stale
+ * claim): the taker checks that the claim is still the stale one and replaces it atomically.
  */
 public final class Claims {
     private static final String HOST = hostName();
@@ -146,30 +144,30 @@ public final class Claims {
                 } else if (!isStale(existing.get())) {
                     return Optional.empty();
                 }
-                Path aside = p.resolveSibling("." + p.getFileName() + ".taken-" + mine.token() + ".tmp");
+                // one takeover per stale claim: a lock named after the stale claim's token, created only if absent
+                String staleToken = existing.map(Claim::token)
+                        .orElse("unreadable-" + Files.getLastModifiedTime(p).toMillis());
+                Path lock = p.resolveSibling("." + p.getFileName() + ".takeover-" + staleToken + ".tmp");
+                if (!RunStore.createAtomically(lock, RunStore.json().writeValueAsBytes(mine))) {
+                    return Optional.empty(); // another worker is taking it over
+                }
                 try {
-                    Files.move(p, aside, StandardCopyOption.ATOMIC_MOVE);
-                } catch (NoSuchFileException e) {
-                    continue; // someone else moved or released it first
-                }
-                Optional<Claim> moved = read(aside);
-                boolean same = existing.isEmpty() ? moved.isEmpty()
-                        : moved.isPresent() && moved.get().token().equals(existing.get().token());
-                if (!same) {
-                    // another worker took it over between our read and our rename: give it back
-                    try {
-                        Files.createLink(p, aside);
-                    } catch (FileAlreadyExistsException e) {
-                        // a third worker claimed it meanwhile; the owner we moved notices at its next heartbeat
+                    Optional<Claim> again = read(p);
+                    if (!Files.exists(p)) {
+                        continue; // released meanwhile: claim it the ordinary way
                     }
-                    Files.deleteIfExists(aside);
-                    return Optional.empty();
-                }
-                Files.deleteIfExists(aside);
-                if (RunStore.createAtomically(p, RunStore.json().writeValueAsBytes(mine))) {
+                    boolean same = existing.isEmpty() ? again.isEmpty()
+                            : again.isPresent() && again.get().token().equals(staleToken);
+                    if (!same) {
+                        return Optional.empty(); // taken over (and the lock freed) before we locked
+                    }
+                    RunStore.writeAtomically(p, RunStore.json().writeValueAsBytes(mine));
                     return Optional.of(new Held(p, mine, existing.orElse(null)));
+                } finally {
+                    // freed only after the new claim is in place: a late worker that locks the same stale
+                    // token then sees the new claim and backs off
+                    Files.deleteIfExists(lock);
                 }
-                return Optional.empty();
             }
             return Optional.empty();
         } catch (IOException e) {

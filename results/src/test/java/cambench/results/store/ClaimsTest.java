@@ -80,7 +80,7 @@ class ClaimsTest {
 
     @Test
     void staleClaim_isTakenOverByExactlyOneOfManyWorkers(@TempDir Path dir) throws Exception {
-        for (int round = 0; round < 20; round++) {
+        for (int round = 0; round < 60; round++) {
             Path root = dir.resolve("r" + round);
             RunStore store = new RunStore(root);
             writeClaim(store, "old", ProcessHandle.current().pid(), System.currentTimeMillis() - 60_000);
