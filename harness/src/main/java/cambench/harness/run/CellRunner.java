@@ -277,6 +277,10 @@ public final class CellRunner {
             RunRecord record = protocols.get(cell.protocol()).run(cell, context.withTitle(title));
             if (claim.lost()) {
                 context.log().println(title + " | claim taken over by another worker meanwhile; result discarded");
+                if (store.isDone(cell)) {
+                    // the checkpoint this worker wrote after the other one finished is not needed
+                    java.nio.file.Files.deleteIfExists(store.checkpointPath(cell));
+                }
                 return "";
             }
             store.save(record);
@@ -285,6 +289,9 @@ public final class CellRunner {
                     .forEach(e -> metrics.append(String.format(Locale.ROOT, " %s %.2f", e.getKey(), e.getValue())));
             context.log().printf(Locale.ROOT, "%s | finished:%s (%.1f s)%n", title, metrics, record.wallSeconds());
             return null;
+        } catch (java.io.IOException e) {
+            kind = "io_error";
+            reason = e.getMessage();
         } catch (TrainingDivergedException e) {
             kind = e.kind();
             reason = e.getMessage();
