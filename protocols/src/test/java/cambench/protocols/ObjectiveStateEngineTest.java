@@ -90,7 +90,7 @@ class ObjectiveStateEngineTest {
         }
     }
 
-    private static ImageSet images() {
+    static ImageSet images() {
         int bytes = 3 * 8 * 8;
         PixelStore pixels = PixelStore.allocate(IMAGES, bytes);
         byte[] image = new byte[bytes];

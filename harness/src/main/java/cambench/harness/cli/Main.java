@@ -16,8 +16,8 @@ import java.io.PrintWriter;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:internal error (a bug: stack trace printed)",
             "2:user error (bad option, file or value: one line)"},
-        subcommands = {ReproduceCommand.class, ReportCommand.class, SlurmCommand.class, CheckCommand.class,
-            LossCheckCommand.class, ListCommand.class, TrainCommand.class, BenchCommand.class,
+        subcommands = {ReproduceCommand.class, ReportCommand.class, StatusCommand.class, SlurmCommand.class,
+            CheckCommand.class, LossCheckCommand.class, ListCommand.class, TrainCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

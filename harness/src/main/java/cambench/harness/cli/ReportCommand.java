@@ -17,13 +17,17 @@ final class ReportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "run store folder written by reproduce")
     Path out;
 
+    @Option(names = "--plan", description = "plan hash to render (OUT/plans/HASH.json; default: the latest,"
+            + " OUT/plan.json)")
+    String planHash;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
         RunStore store = new RunStore(out);
-        new Reporter(spec).write(store, PlanFile.read(store));
+        new Reporter(spec).write(store, planHash == null ? PlanFile.read(store) : PlanFile.read(store, planHash));
         return 0;
     }
 }

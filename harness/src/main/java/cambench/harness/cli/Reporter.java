@@ -33,14 +33,33 @@ final class Reporter {
      * @return the files written (empty when the store has no records)
      */
     List<Path> write(RunStore store, Plan plan) throws IOException {
-        List<RunRecord> records = store.all();
+        List<RunRecord> records = store.all(w -> {
+            err.println("cambench: warning: " + w);
+            err.flush();
+        });
+        Map<String, String> failed = new java.util.HashMap<>();
+        java.util.Set<String> done = new java.util.HashSet<>();
+        records.forEach(r -> done.add(r.key()));
+        int missing = 0;
+        for (cambench.results.plan.Cell c : plan.distinctCells()) {
+            if (!done.contains(c.key())) {
+                missing++;
+                store.findFailure(c).ifPresent(f -> failed.put(c.key(), f.kind() + " at epoch " + f.epoch()));
+            }
+        }
         Map<String, String> stale = Provenance.stale(records);
-        List<Path> files = new ReportWriter(plan, records).flagStale(stale).write(store.root().resolve("report"));
+        List<Path> files = new ReportWriter(plan, records, failed).flagStale(stale)
+                .write(store.root().resolve("report"));
         if (!stale.isEmpty()) {
             Map.Entry<String, String> first = stale.entrySet().iterator().next();
             err.println("cambench: warning: " + stale.size() + " of " + records.size() + " record(s) come from"
                     + " another code version (first: " + first.getKey() + ", " + first.getValue() + "); the report"
                     + " marks them; `cambench reproduce --rerun-stale` recomputes them");
+            err.flush();
+        }
+        if (missing > 0) {
+            err.println("cambench: report of a partial store: " + missing + " of " + plan.distinctCells().size()
+                    + " cells have no record (" + failed.size() + " failed); the tables mark them");
             err.flush();
         }
         if (files.isEmpty()) {

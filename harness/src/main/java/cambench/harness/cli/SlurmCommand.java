@@ -114,7 +114,7 @@ final class SlurmCommand implements Callable<Integer> {
         Path build = freeze(slurm);
         Path job = slurm.resolve("job.sbatch");
         Path report = slurm.resolve("report.sbatch");
-        writeScript(job, workerScript(out, build, threads));
+        writeScript(job, workerScript(out, build, threads, plan.hash()));
         writeScript(report, reportScript(out, build));
 
         PrintWriter stdout = spec.commandLine().getOut();
@@ -179,9 +179,10 @@ final class SlurmCommand implements Callable<Integer> {
         return threads;
     }
 
-    private String workerScript(Path out, Path build, int threads) {
+    private String workerScript(Path out, Path build, int threads, String planHash) {
         List<String> args = new ArrayList<>(List.of("reproduce"));
         args.addAll(planOptions.asArguments());
+        args.add("--plan=" + planHash);   // a task whose options plan anything else refuses to start
         for (Map.Entry<String, String> p : run.settings.entrySet()) {
             args.add("--setting=" + p.getKey() + "=" + p.getValue());
         }

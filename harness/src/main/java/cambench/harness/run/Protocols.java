@@ -19,6 +19,15 @@ public final class Protocols {
         }
     }
 
+    /** A registry of exactly {@code protocols} (tests, embedding). */
+    public static Protocols of(Protocol... protocols) {
+        Protocols p = new Protocols(new ClassLoader(null) { });
+        for (Protocol each : protocols) {
+            p.byName.put(each.name(), each);
+        }
+        return p;
+    }
+
     /**
      * The protocol named {@code name}.
      *

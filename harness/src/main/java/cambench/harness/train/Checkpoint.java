@@ -20,12 +20,23 @@ import java.util.Map;
  * A training checkpoint: named float32 arrays (parameters, buffers, optimizer and objective
  * state) plus a JSON text with the progress so far. Written atomically; read back in place.
  *
- * <p>Format: magic {@code CBCK}, version, JSON text, array count, then per array its name, shape
- * and values (big-endian).
+ * <p>Format: magic {@code CBCK}, version 2, the body's length and CRC-32, then the body: JSON
+ * text, array count, then per array its name, shape and values (big-endian). A truncated or
+ * damaged file fails the check before anything is restored ({@link CorruptException}). Version 1
+ * files (no length or checksum) are still read.
  */
 public final class Checkpoint {
     private static final int MAGIC = 0x43424b43;
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
+
+    /** A checkpoint file that is truncated or damaged (length or checksum mismatch, cut short). */
+    public static final class CorruptException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        CorruptException(String message) {
+            super(message);
+        }
+    }
 
     private Checkpoint() {
     }
@@ -34,8 +45,6 @@ public final class Checkpoint {
     public static void save(Path file, Map<String, NDArray> arrays, String progressJson) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(MAGIC);
-            out.writeInt(VERSION);
             byte[] text = progressJson.getBytes(StandardCharsets.UTF_8);
             out.writeInt(text.length);
             out.write(text);
@@ -52,7 +61,12 @@ public final class Checkpoint {
                 }
             }
         }
-        RunStore.writeAtomically(file, bytes.toByteArray());
+        byte[] body = bytes.toByteArray();
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(body);
+        java.nio.ByteBuffer file0 = java.nio.ByteBuffer.allocate(4 + 4 + 8 + 8 + body.length);
+        file0.putInt(MAGIC).putInt(VERSION).putLong(body.length).putLong(crc.getValue()).put(body);
+        RunStore.writeAtomically(file, file0.array());
     }
 
     /**
@@ -104,12 +118,79 @@ public final class Checkpoint {
      * the progress text.
      *
      * @throws UserException when the file does not match the network (names or shapes)
+     * @throws CorruptException when the file is truncated or damaged (nothing is restored)
      */
     public static String load(Path file, Map<String, NDArray> arrays) throws IOException {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(Files.readAllBytes(file)))) {
-            if (in.readInt() != MAGIC || in.readInt() != VERSION) {
-                throw new UserException(file + ": not a cambench checkpoint (bad magic/version)");
+        byte[] all = Files.readAllBytes(file);
+        if (all.length < 8) {
+            throw new CorruptException(file + ": truncated checkpoint (" + all.length + " bytes)");
+        }
+        java.nio.ByteBuffer head = java.nio.ByteBuffer.wrap(all);
+        int magic = head.getInt();
+        int version = head.getInt();
+        if (magic != MAGIC || (version != 1 && version != VERSION)) {
+            throw new CorruptException(file + ": not a cambench checkpoint (bad magic/version)");
+        }
+        int offset = 8;
+        if (version == VERSION) {
+            if (all.length < 24) {
+                throw new CorruptException(file + ": truncated checkpoint (" + all.length + " bytes)");
             }
+            long length = head.getLong();
+            long expected = head.getLong();
+            if (length != all.length - 24L) {
+                throw new CorruptException(file + ": truncated checkpoint (" + (all.length - 24L) + " of " + length
+                        + " bytes)");
+            }
+            java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+            crc.update(all, 24, all.length - 24);
+            if (crc.getValue() != expected) {
+                throw new CorruptException(file + ": damaged checkpoint (checksum mismatch)");
+            }
+            offset = 24;
+        }
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(all, offset, all.length - offset))) {
+            return restore(file, in, arrays);
+        } catch (java.io.EOFException e) {
+            throw new CorruptException(file + ": truncated checkpoint (ends early)");
+        }
+    }
+
+    /**
+     * The progress text of a checkpoint without restoring anything (no checksum check), or empty
+     * when the file is missing or unreadable; for status displays.
+     */
+    public static java.util.Optional<String> peekProgress(Path file) {
+        try {
+            byte[] all = Files.readAllBytes(file);
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(all);
+            if (b.getInt() != MAGIC) {
+                return java.util.Optional.empty();
+            }
+            if (b.getInt() == VERSION) {
+                b.position(24);
+            }
+            byte[] text = new byte[b.getInt()];
+            b.get(text);
+            return java.util.Optional.of(new String(text, StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** Epochs a checkpoint of {@link Trainer} says are done; 0 when missing or unreadable. */
+    public static int epochsDone(Path file) {
+        return peekProgress(file).map(text -> {
+            try {
+                return RunStore.json().readTree(text).path("epochs_done").asInt(0);
+            } catch (IOException e) {
+                return 0;
+            }
+        }).orElse(0);
+    }
+
+    private static String restore(Path file, DataInputStream in, Map<String, NDArray> arrays) throws IOException {
+        {
             byte[] text = new byte[in.readInt()];
             in.readFully(text);
             int count = in.readInt();

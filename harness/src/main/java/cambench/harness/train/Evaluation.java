@@ -2,12 +2,15 @@ package cambench.harness.train;
 
 /**
  * Top-1 / top-5 counts from logits, computed in Java from one copy of the logits per batch.
- * A sample is top-k correct when fewer than k classes have a strictly larger logit than its label.
+ * A sample is top-k correct when fewer than k other classes have a logit at least as large as its
+ * label's (a tie counts against it). A non-finite logit anywhere marks the evaluation as
+ * {@link #nonFinite()}: such a network is diverged and must not be scored.
  */
 final class Evaluation {
     private long seen;
     private long top1;
     private long top5;
+    private boolean nonFinite;
 
     /** Adds a batch: logits [n, k] row-major, labels [n]. */
     void add(float[] logits, int[] labels, int n) {
@@ -16,7 +19,11 @@ final class Evaluation {
             float target = logits[i * k + labels[i]];
             int rank = 0;
             for (int j = 0; j < k; j++) {
-                if (logits[i * k + j] > target) {
+                float v = logits[i * k + j];
+                if (!Float.isFinite(v)) {
+                    nonFinite = true;
+                }
+                if (j != labels[i] && v >= target) {
                     rank++;
                 }
             }
@@ -24,6 +31,11 @@ final class Evaluation {
             top5 += rank < 5 ? 1 : 0;
         }
         seen += n;
+    }
+
+    /** Whether some logit was NaN or infinite. */
+    boolean nonFinite() {
+        return nonFinite;
     }
 
     long seen() {

@@ -50,6 +50,12 @@ public final class ProgressLine {
         out.flush();
     }
 
+    /** Prints a warning line about this run. */
+    public void warn(String message) {
+        out.print((terminal ? "\r" : "") + "cambench: warning: " + title + " | " + message + System.lineSeparator());
+        out.flush();
+    }
+
     /** Formats seconds as h:mm:ss. */
     static String clock(double seconds) {
         long s = Math.max(0, Math.round(seconds));

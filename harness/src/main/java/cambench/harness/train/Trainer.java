@@ -187,7 +187,15 @@ public final class Trainer {
         TrainerState state = new TrainerState(0, 0, List.of(), 0);
         try {
             if (Files.exists(checkpoint)) {
-                state = RunStore.json().readValue(Checkpoint.load(checkpoint, checkpointArrays()), TrainerState.class);
+                try {
+                    state = RunStore.json().readValue(Checkpoint.load(checkpoint, checkpointArrays()),
+                            TrainerState.class);
+                } catch (Checkpoint.CorruptException e) {
+                    progress.warn(e.getMessage() + "; the cell restarts from epoch 1");
+                    Files.deleteIfExists(checkpoint); // nothing was restored: the check precedes any copy
+                } catch (java.nio.file.NoSuchFileException e) {
+                    state = new TrainerState(0, 0, List.of(), 0);
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read checkpoint " + checkpoint, e);
@@ -203,6 +211,11 @@ public final class Trainer {
             EpochMetrics m = trainEpoch(epoch, iteration, accs, start, seconds);
             iteration += train.batchesPerEpoch();
             Evaluation eval = evaluate();
+            if (eval.nonFinite()) {
+                throw new TrainingDivergedException("non-finite logits in the evaluation after epoch " + (epoch + 1)
+                        + " (the network diverged); lower the learning rate or the loss weights",
+                        "non_finite_logits", epoch + 1);
+            }
             double epochSeconds = (System.nanoTime() - start) / 1e9;
             seconds += epochSeconds;
             m = new EpochMetrics(epoch + 1, m.lr(), m.trainLoss(), m.terms(), m.trainAccuracy(), eval.top1Error(),
@@ -293,7 +306,7 @@ public final class Trainer {
         if (!Double.isFinite(loss)) {
             throw new TrainingDivergedException("training diverged: loss " + loss + " at iteration "
                     + progress.iteration() + " (epoch " + (progress.epoch() + 1) + "); lower the learning rate or the"
-                    + " loss weights");
+                    + " loss weights", "diverged", progress.epoch() + 1);
         }
         optimizer.step(lr, step);
         objective.afterStep(out);

@@ -21,8 +21,8 @@ import java.util.Map;
 /**
  * Knowledge distillation (paper Table 7, CAT-KD Tables A.1-A.5): a student trained with any
  * objective (kd, at, ccm, catkd, or ce for the student baseline) while a fixed teacher, trained
- * once per (data set, model, recipe, seed) by {@link TeacherProtocol} and loaded from its weights
- * file, sees every batch. The teacher's own error is recorded beside the student's.
+ * once per (data set, model, recipe, seed) by {@link TeacherProtocol} as a cell of its own (the
+ * student's dependency) and loaded from its weights file, sees every batch. The teacher's own error is recorded beside the student's.
  */
 public final class DistillationProtocol implements Protocol {
 
@@ -58,16 +58,24 @@ public final class DistillationProtocol implements Protocol {
                 "teacher_top1_acc", 100 - teacherRecord.metric("top1_error")));
     }
 
-    /** The teacher's record, training it first (once) when its record or weights are missing. */
+    /**
+     * The teacher's record. A student never trains its teacher: the teacher is a cell of its own,
+     * which the worker loop runs (or waits for) before the student.
+     *
+     * @throws UserException when the teacher's record or weights are missing
+     */
     private static RunRecord ensureTeacher(Cell teacher, RunContext context) {
         RunStore store = context.store();
         var existing = store.find(teacher);
-        if (existing.isPresent() && Files.exists(TeacherProtocol.weightsPath(store, teacher))) {
-            return existing.get();
+        if (existing.isEmpty()) {
+            throw new UserException("teacher " + teacher.fileName() + " has no record yet; train it first"
+                    + " (reproduce runs teachers as cells before their students)");
         }
-        RunRecord record = new TeacherProtocol().run(teacher, context.withTitle(context.title() + " (teacher "
-                + teacher.model() + ")"));
-        store.save(record);
-        return record;
+        Path weights = TeacherProtocol.weightsPath(store, teacher);
+        if (!Files.exists(weights)) {
+            throw new UserException("teacher " + teacher.fileName() + " has a record but no weights file " + weights
+                    + "; delete " + store.recordPath(teacher) + " to train it again");
+        }
+        return existing.get();
     }
 }

@@ -3,7 +3,6 @@ package cambench.protocols.transfer;
 import cambench.api.UserException;
 import cambench.harness.run.Protocol;
 import cambench.harness.run.RunContext;
-import cambench.protocols.classify.ClassificationProtocol;
 import cambench.protocols.classify.ClassificationRun;
 import cambench.results.plan.Cell;
 import cambench.results.record.RunRecord;
@@ -63,20 +62,23 @@ public final class FineTuneProtocol implements Protocol {
                 extra);
     }
 
-    /** The pretraining cell's record, training it first (once) when its record or weights are missing. */
+    /**
+     * The pretraining cell's record. A fine-tune cell never trains its pretraining: that is a cell
+     * of its own (Table 1's, say), which the worker loop runs (or waits for) first.
+     *
+     * @throws UserException when the pretraining record or its weights are missing
+     */
     private static RunRecord ensurePretraining(Cell pre, RunContext context) {
         RunStore store = context.store();
         var existing = store.find(pre);
-        if (existing.isPresent() && Backbones.exists(store, pre)) {
-            return existing.get();
+        if (existing.isEmpty()) {
+            throw new UserException("pretraining cell " + pre.fileName() + " has no record yet; train it first"
+                    + " (reproduce runs it as a cell before the fine-tune cells that need it)");
         }
-        if (!pre.protocol().equals("classification")) {
-            throw new UserException("pretraining cell " + pre.fileName() + " has protocol " + pre.protocol()
-                    + "; a fine-tune cell needs a classification cell (or a backbone file)");
+        if (!Backbones.exists(store, pre)) {
+            throw new UserException("pretraining cell " + pre.fileName() + " has a record but no weights file; delete "
+                    + store.recordPath(pre) + " to train it again");
         }
-        RunRecord record = new ClassificationProtocol().run(pre, context.withTitle(context.title() + " (pretraining "
-                + pre.model() + " on " + pre.dataset() + ")"));
-        store.save(record);
-        return record;
+        return existing.get();
     }
 }

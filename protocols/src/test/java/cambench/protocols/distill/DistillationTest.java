@@ -85,6 +85,12 @@ class DistillationTest {
         RunStore store = new RunStore(out);
         RunContext context = new RunContext(store, new DatasetCatalog(null), Objectives.builtIn(), 2, Device.cpu(),
                 new PrintStream(OutputStream.nullOutputStream()), "test");
+        UserException missing = assertThrows(UserException.class,
+                () -> new DistillationProtocol().run(student, context));
+        assertTrue(missing.getMessage().startsWith("teacher " + teacher.fileName() + " has no record yet"),
+                missing.getMessage());
+        assertFalse(Files.exists(TeacherProtocol.weightsPath(store, teacher)), "a student never trains its teacher");
+        store.save(new TeacherProtocol().run(teacher, context));
         UserException e = assertThrows(UserException.class, () -> new DistillationProtocol().run(student, context));
         assertTrue(e.getMessage().contains("teacher"), e.getMessage());
         assertFalse(Files.exists(store.checkpointPath(student)), "no student epoch was trained");

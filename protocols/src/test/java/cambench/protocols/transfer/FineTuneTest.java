@@ -50,8 +50,11 @@ class FineTuneTest {
     @Test
     void fineTune_fromSavedBackbone_equalsFineTuneInOneProcess(@TempDir Path dir) throws Exception {
         EngineSetup.start(2);
-        // one process: the fine-tune cell trains its pretraining first
+        // one process: the pretraining cell runs first (a fine-tune cell refuses to train it itself)
         RunContext one = context(dir.resolve("one"));
+        UserException early = assertThrows(UserException.class, () -> new FineTuneProtocol().run(FINETUNE, one));
+        assertTrue(early.getMessage().contains("has no record yet"), early.getMessage());
+        one.store().save(new ClassificationProtocol().run(PRETRAIN, one));
         RunRecord inOne = new FineTuneProtocol().run(FINETUNE, one);
         assertTrue(one.store().find(PRETRAIN).isPresent(), "the pretraining record is written");
         Path weights = Backbones.weightsPath(one.store(), PRETRAIN);

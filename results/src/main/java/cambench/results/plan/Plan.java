@@ -171,6 +171,32 @@ public record Plan(Preset preset, List<TableSpec> tables, List<PlannedCell> cell
         return new Cell(t.protocol(), dataset, preset.model(t.id(), col.model()), objective, params, recipe, seed, teacher);
     }
 
+    /**
+     * The plan's identity: 12 hex digits of a SHA-256 over its placed cells (table, row, column,
+     * cell key) and its distinct cells, in order. Two commands compute the same hash exactly when
+     * they plan the same cells in the same order (so {@code --cell-index} means the same cell).
+     */
+    public String hash() {
+        try {
+            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+            for (PlannedCell p : cells) {
+                md.update((p.table() + "\t" + p.row() + "\t" + p.column() + "\t" + p.cell().key() + "\n")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            for (Cell c : distinctCells()) {
+                md.update((c.key() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            return java.util.HexFormat.of().formatHex(md.digest(), 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The cells whose records {@code cell} needs before it can run (its teacher), in order. */
+    public static List<Cell> dependencies(Cell cell) {
+        return cell.teacher() == null ? List.of() : List.of(cell.teacher());
+    }
+
     /** The distinct cells to run, in plan order (shared cells once; teachers before their students). */
     public List<Cell> distinctCells() {
         Set<String> seen = new LinkedHashSet<>();

@@ -38,10 +38,20 @@ public final class ReportWriter {
     private final TableAggregator aggregator;
     private final Map<String, RunRecord> recordsByKey = new TreeMap<>();
     private Map<String, String> stale = Map.of();
+    private final Map<String, String> failed;
 
     /** Prepares a report of {@code records} for {@code plan}. */
     public ReportWriter(Plan plan, List<RunRecord> records) {
+        this(plan, records, Map.of());
+    }
+
+    /**
+     * Prepares a report of {@code records} for {@code plan}; a table some of whose cells have no
+     * record gets a note counting them, naming the failed ones ({@code failed}: cell key to reason).
+     */
+    public ReportWriter(Plan plan, List<RunRecord> records, Map<String, String> failed) {
         this.plan = plan;
+        this.failed = Map.copyOf(failed);
         this.aggregator = new TableAggregator(plan, records);
         records.forEach(r -> recordsByKey.put(r.key(), r));
     }
@@ -69,7 +79,7 @@ public final class ReportWriter {
             if (aggregator.hasRecords(t)) {
                 Table cells = aggregator.aggregate(t);
                 written.add(writeFile(dir.resolve(t.id() + ".csv"), csv(cells)));
-                byte[] md = markdown(t, cells).getBytes(StandardCharsets.UTF_8);
+                byte[] md = (markdown(t, cells) + missingNote(t)).getBytes(StandardCharsets.UTF_8);
                 written.add(writeFile(dir.resolve(t.id() + ".md"), md));
                 written.add(writeFile(dir.resolve(t.id() + ".png"), ChartWriter.png(t, cells, chartSubtitle(t))));
                 if (t.curves() != null) {
@@ -78,6 +88,26 @@ public final class ReportWriter {
             }
         }
         return written;
+    }
+
+    /** Empty when every cell of the table has a record, else a paragraph counting and naming the missing ones. */
+    String missingNote(TableSpec t) {
+        java.util.Set<String> planned = new java.util.LinkedHashSet<>();
+        java.util.Map<String, String> names = new java.util.HashMap<>();
+        plan.cells().stream().filter(p -> p.table().equals(t.id())).forEach(p -> {
+            planned.add(p.cell().key());
+            names.put(p.cell().key(), p.cell().fileName());
+        });
+        List<String> missing = planned.stream().filter(k -> !recordsByKey.containsKey(k)).toList();
+        if (missing.isEmpty()) {
+            return "";
+        }
+        List<String> failedHere = missing.stream().filter(failed::containsKey)
+                .map(k -> "`" + names.get(k) + "` (" + failed.get(k) + ")").toList();
+        return "\n**Incomplete:** " + missing.size() + " of " + planned.size() + " cells have no record yet"
+                + (failedHere.isEmpty() ? "" : ", " + failedHere.size() + " of them failed: "
+                        + String.join("; ", failedHere))
+                + ". `–` marks a result without records; n counts the seeds present.\n";
     }
 
     private List<Path> writeCurves(Path dir, TableSpec t) throws IOException {

@@ -73,4 +73,61 @@ class RunStoreTest {
         UserException e = assertThrows(UserException.class, () -> RunStore.read(bad));
         assertTrue(e.getMessage().startsWith(bad.toString()), e.getMessage());
     }
+
+    @Test
+    void all_warnsAboutForeignAndCorruptFiles_andReadsTheRest(@TempDir Path dir) throws IOException {
+        RunStore store = new RunStore(dir);
+        Cell c = cell("cam", 1);
+        store.save(record(c, 12.5));
+        Files.writeString(store.runsDir().resolve("notes.txt"), "hello");
+        Files.writeString(store.runsDir().resolve("broken.json"), "{\"format\": 1, \"ke");
+        Files.copy(store.recordPath(c), store.runsDir().resolve("renamed.json"));
+        List<String> warnings = new java.util.ArrayList<>();
+        assertEquals(List.of(record(c, 12.5)), store.all(warnings::add));
+        assertEquals(3, warnings.size(), warnings.toString());
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("notes.txt")), warnings.toString());
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("broken.json")), warnings.toString());
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("renamed.json")), warnings.toString());
+    }
+
+    @Test
+    void writtenFiles_areGroupReadable_andCreateAtomicallyRefusesAnExistingFile(@TempDir Path dir)
+            throws IOException {
+        RunStore store = new RunStore(dir);
+        Cell c = cell("ce", 2);
+        store.save(record(c, 3));
+        var perms = Files.getPosixFilePermissions(store.recordPath(c));
+        assertTrue(perms.contains(java.nio.file.attribute.PosixFilePermission.GROUP_READ)
+                || perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_READ), perms.toString());
+        Path f = dir.resolve("x/once.json");
+        assertTrue(RunStore.createAtomically(f, "1".getBytes()));
+        assertTrue(!RunStore.createAtomically(f, "2".getBytes()));
+        assertEquals("1", Files.readString(f));
+        try (Stream<Path> s = Files.list(f.getParent())) {
+            assertEquals(List.of(f), s.toList(), "no temporary file left");
+        }
+    }
+
+    @Test
+    void failures_roundTrip_andASavedRecordClearsThem(@TempDir Path dir) {
+        RunStore store = new RunStore(dir);
+        Cell c = cell("cam", 3);
+        store.saveFailure(new RunStore.Failure(c.key(), c, "diverged", "loss NaN", 2, "h", "t"));
+        assertEquals("diverged", store.findFailure(c).orElseThrow().kind());
+        assertEquals(2, store.findFailure(c).orElseThrow().epoch());
+        store.save(record(c, 5));
+        assertTrue(store.findFailure(c).isEmpty());
+    }
+
+    @Test
+    void removeStaleTemps_removesOnlyOldTemporaryFiles(@TempDir Path dir) throws IOException {
+        RunStore store = new RunStore(dir);
+        Files.createDirectories(store.runsDir());
+        Path old = Files.writeString(store.runsDir().resolve(".a.json.123.tmp"), "x");
+        Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 7_200_000));
+        Path fresh = Files.writeString(store.runsDir().resolve(".b.json.456.tmp"), "x");
+        assertEquals(1, store.removeStaleTemps(java.time.Duration.ofHours(1)));
+        assertTrue(Files.notExists(old));
+        assertTrue(Files.exists(fresh));
+    }
 }
