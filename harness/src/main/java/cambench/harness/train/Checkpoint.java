@@ -82,13 +82,10 @@ public final class Checkpoint {
     /**
      * Reads every array of {@code file} without a network to put them in.
      *
-     * @throws UserException when the file is not a cambench checkpoint
+     * @throws CorruptException when the file is not a cambench checkpoint, truncated or damaged
      */
     public static Contents read(Path file) throws IOException {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(Files.readAllBytes(file)))) {
-            if (in.readInt() != MAGIC || in.readInt() != VERSION) {
-                throw new UserException(file + ": not a cambench checkpoint (bad magic/version)");
-            }
+        try (DataInputStream in = body(file)) {
             byte[] text = new byte[in.readInt()];
             in.readFully(text);
             int count = in.readInt();
@@ -121,6 +118,20 @@ public final class Checkpoint {
      * @throws CorruptException when the file is truncated or damaged (nothing is restored)
      */
     public static String load(Path file, Map<String, NDArray> arrays) throws IOException {
+        try (DataInputStream in = body(file)) {
+            return restore(file, in, arrays);
+        } catch (java.io.EOFException e) {
+            throw new CorruptException(file + ": truncated checkpoint (ends early)");
+        }
+    }
+
+    /**
+     * The body of {@code file} after its header, checked: magic and version, and for the current
+     * version the length and CRC-32 of the body.
+     *
+     * @throws CorruptException when the file is not a checkpoint, truncated or damaged
+     */
+    private static DataInputStream body(Path file) throws IOException {
         byte[] all = Files.readAllBytes(file);
         if (all.length < 8) {
             throw new CorruptException(file + ": truncated checkpoint (" + all.length + " bytes)");
@@ -149,11 +160,7 @@ public final class Checkpoint {
             }
             offset = 24;
         }
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(all, offset, all.length - offset))) {
-            return restore(file, in, arrays);
-        } catch (java.io.EOFException e) {
-            throw new CorruptException(file + ": truncated checkpoint (ends early)");
-        }
+        return new DataInputStream(new ByteArrayInputStream(all, offset, all.length - offset));
     }
 
     /**
