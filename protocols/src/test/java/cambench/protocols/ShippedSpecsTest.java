@@ -41,6 +41,12 @@ class ShippedSpecsTest {
         assertTrue(plan.tables().size() == preset.tables().size());
         for (Cell cell : plan.distinctCells()) {
             assertTrue(Models.names().contains(cell.model()), name + ": unknown model " + cell.model());
+            // a CAM-loss row runs what its label says: its term switches on before the last epoch
+            if (cell.objective().equals("cam") && cell.params().get("start_epoch").matches("\\d+")) {
+                assertTrue(Integer.parseInt(cell.params().get("start_epoch")) <= cell.recipe().epochs(),
+                        name + ": CAM term never on in " + cell.fileName() + " (start_epoch "
+                                + cell.params().get("start_epoch") + " > " + cell.recipe().epochs() + " epochs)");
+            }
             // every cell carries all of its protocol's settings, so each is in the key and the record
             assertEquals(PROTOCOLS.settings(cell.protocol()).size(), cell.settings().size(), cell.fileName());
             if (cell.teacher() != null) {
