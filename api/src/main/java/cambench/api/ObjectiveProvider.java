@@ -1,10 +1,10 @@
 package cambench.api;
 
-import java.util.HashSet;
+
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.regex.Pattern;
+
+
 
 /**
  * The registration of one loss or distiller: its name, kind, description, parameters and factory,
@@ -30,8 +30,6 @@ import java.util.regex.Pattern;
  * teacher. The constructor checks the registration; a bad one fails when the plugin loads.
  */
 public abstract class ObjectiveProvider {
-    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
-
     private final String name;
     private final Kind kind;
     private final String description;
@@ -52,20 +50,7 @@ public abstract class ObjectiveProvider {
      */
     protected ObjectiveProvider(String name, Kind kind, String description, List<ParamSpec> parameters,
             Factory factory) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException(getClass().getName() + ": objective name '" + name
-                    + "' must be a lower-case letter followed by lower-case letters, digits or '_'");
-        }
-        if (description == null || description.isBlank()) {
-            throw new IllegalArgumentException(getClass().getName() + ": objective '" + name + "' needs a description");
-        }
-        Set<String> seen = new HashSet<>();
-        for (ParamSpec p : parameters) {
-            if (p.name() == null || p.name().isBlank() || p.name().contains(".") || !seen.add(p.name())) {
-                throw new IllegalArgumentException(getClass().getName() + ": objective '" + name
-                        + "' has a blank, dotted or repeated parameter name '" + p.name() + "'");
-            }
-        }
+        Registration.check(getClass(), "objective", name, description, parameters);
         this.name = name;
         this.kind = Objects.requireNonNull(kind, "kind");
         this.description = description;

@@ -1,10 +1,10 @@
 package cambench.api;
 
-import java.util.HashSet;
+
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
-import java.util.regex.Pattern;
+
+
 
 /**
  * The registration of one regularizer: its name, kind, description, parameters and factory,
@@ -13,8 +13,6 @@ import java.util.regex.Pattern;
  * registered ({@link ObjectiveProvider}).
  */
 public abstract class RegularizerProvider {
-    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
-
     private final String name;
     private final Kind kind;
     private final String description;
@@ -34,20 +32,7 @@ public abstract class RegularizerProvider {
      */
     protected RegularizerProvider(String name, Kind kind, String description, List<ParamSpec> parameters,
             Factory factory) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException(getClass().getName() + ": regularizer name '" + name
-                    + "' must be a lower-case letter followed by lower-case letters, digits or '_'");
-        }
-        if (description == null || description.isBlank()) {
-            throw new IllegalArgumentException(getClass().getName() + ": regularizer '" + name + "' needs a description");
-        }
-        Set<String> seen = new HashSet<>();
-        for (ParamSpec p : parameters) {
-            if (p.name() == null || p.name().isBlank() || p.name().contains(".") || !seen.add(p.name())) {
-                throw new IllegalArgumentException(getClass().getName() + ": regularizer '" + name
-                        + "' has a blank, dotted or repeated parameter name '" + p.name() + "'");
-            }
-        }
+        Registration.check(getClass(), "regularizer", name, description, parameters);
         this.name = name;
         this.kind = Objects.requireNonNull(kind, "kind");
         this.description = description;
