@@ -35,6 +35,8 @@ public final class CellRunner {
     private final Options options;
     private final Claims claims;
     private List<String> failures = List.of();
+    /** Set for the cell a command names itself ({@link #runOne}): its user mistakes stop the command in one line. */
+    private boolean userErrorsStop;
 
     /**
      * How a worker behaves.
@@ -206,7 +208,8 @@ public final class CellRunner {
      * @param index position in the plan (for progress)
      * @param total plan size
      * @return whether it ran
-     * @throws UserException when the cell (or a dependency) failed
+     * @throws UserException for a user mistake in the cell or a dependency (nothing recorded), or
+     *     when one of them failed otherwise (its failure is recorded)
      */
     public boolean runOne(Cell cell, int index, int total) {
         RunStore store = context.store();
@@ -223,6 +226,7 @@ public final class CellRunner {
         cells.add(cell);
         CellRunner waiting = new CellRunner(protocols, context, new Options(options.worker(),
                 options.claimTimeout(), options.retryFailed(), true, options.poll()));
+        waiting.userErrorsStop = true;
         waiting.runAll(cells);
         if (!waiting.failures().isEmpty()) {
             throw new UserException("cell failed, no record written: " + waiting.failures().get(0));
@@ -304,6 +308,9 @@ public final class CellRunner {
             kind = corrupt ? "corrupt_checkpoint" : "io_error";
             reason = e.getMessage() + ": " + e.getCause().getMessage();
         } catch (UserException e) {
+            if (userErrorsStop) {
+                throw e;   // a command that names this cell reports the mistake itself, in one line
+            }
             kind = "error";
             reason = e.getMessage();
         } catch (RuntimeException e) {
