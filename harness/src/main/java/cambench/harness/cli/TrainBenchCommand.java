@@ -48,7 +48,9 @@ import java.util.concurrent.Callable;
  * momentum 0.9, weight decay 5e-4. {@code bench/compare.sh} runs the same net in plain PyTorch.
  * {@code memory_trace} has RSS, committed Java heap and live arrays every 100 timed steps (for the
  * no-leak check). For an objective other than {@code ce}, {@code step_time_over_ce} is its step
- * time over ce's, measured in alternating blocks within this process.
+ * time over ce's, measured in alternating blocks within this process. Evaluation runs the real
+ * evaluation path (test batches of {@code --batch}, eval mode, logits to the host) over at least
+ * {@code steps / 2} batches' worth of images, as {@code bench/pytorch_train.py} does.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, showDefaultValues = true,
         header = "Training speed: images/s of the training step, evaluation and data pipeline; RSS and live arrays.")
@@ -103,7 +105,7 @@ final class TrainBenchCommand implements Callable<Integer> {
         double dataRate = BatchLoader.measureImagesPerSecond(train, trainAug, batch, Math.max(40, steps));
         BatchLoader trainBatches = BatchLoader.builder().setData(train).setBatchSize(batch).optAugmentation(trainAug)
                 .optSeed(1).optDropLast(true).build();
-        BatchLoader testBatches = BatchLoader.builder().setData(test).setBatchSize(256)
+        BatchLoader testBatches = BatchLoader.builder().setData(test).setBatchSize(batch)
                 .optAugmentation(Augmentation.parse("none", norm)).optShuffle(false).build();
         Recipe recipe = new Recipe(1, batch, 0.1, 0.9, false, 5e-4, "constant", augment);
         Map<String, Object> out = new LinkedHashMap<>();
@@ -139,8 +141,11 @@ final class TrainBenchCommand implements Callable<Integer> {
             }
             loop.close();
             trainer.benchEvaluate();
+            int evalPasses = Math.max(1, (int) Math.ceil((steps / 2) * (double) batch / test.count()));
             long e0 = System.nanoTime();
-            trainer.benchEvaluate();
+            for (int i = 0; i < evalPasses; i++) {
+                trainer.benchEvaluate();
+            }
             double evalSeconds = (System.nanoTime() - e0) / 1e9;
             out.put("model", model);
             out.put("classes", classes);
@@ -154,7 +159,8 @@ final class TrainBenchCommand implements Callable<Integer> {
             out.put("train_step_ms", 1000 * trainSeconds / steps);
             out.put("train_cpu_ms_per_step", cpuMsPerStep);
             out.put("data_wait_ms_per_step", 1000 * waitSeconds / steps);
-            out.put("eval_images_per_s", test.count() / evalSeconds);
+            out.put("eval_images_per_s", evalPasses * (double) test.count() / evalSeconds);
+            out.put("eval_images", evalPasses * test.count());
             out.put("data_images_per_s", dataRate);
             out.put("data_over_train", dataRate / (steps * (double) batch / trainSeconds));
             out.put("peak_rss_mb", rssMb("VmHWM"));
