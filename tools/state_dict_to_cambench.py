@@ -1,9 +1,10 @@
 #!/usr/bin/python3
 """Converts between a PyTorch state_dict (.pt, torch.save) and a cambench weights file (.params).
 
-cambench reads backbones from its own weights format (docs/transfer.md): big-endian, magic
-'CBCK', version 1, a JSON text ({"model": NAME}), then named float32 arrays. DJL 0.33 loads
-TorchScript modules but not pickled state_dicts, so a state_dict goes through this script:
+cambench reads backbones from its own weights format (docs/transfer.md: big-endian, magic
+'CBCK', version 1, a JSON text ({"model": NAME}), then named float32 arrays) and reads zip-format
+torch.save files directly (`train --backbone model.pt`). This script is for the rest (legacy
+pre-1.6 files, other objects in the pickle) and for going back to PyTorch:
 
     tools/state_dict_to_cambench.py resnet50.pt resnet50.params --model resnet50
     tools/state_dict_to_cambench.py --to-pt run/weights/X.params X.pt

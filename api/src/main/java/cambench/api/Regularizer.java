@@ -23,6 +23,20 @@ public interface Regularizer {
         return MixedBatch.imagesOnly(images);
     }
 
+    /**
+     * Where to mix hidden states in this training step (label-mixing regularizers that act inside
+     * the network, such as Manifold Mixup); the default mixes none. The trainer mixes the network's
+     * state at the stage boundary the result names, {@code h = lambda h + (1 - lambda) h[partners]},
+     * and hands the objective the partners' labels with the same lambda ({@link LabelMix}).
+     *
+     * @param stages number of stages of the network's backbone (boundaries 0..stages)
+     * @param batchSize images in the batch
+     * @param step the step's generator and progress (after {@link #onBatch} drew from it)
+     */
+    default Optional<HiddenMix> hiddenMix(int stages, int batchSize, RegularizerStep step) {
+        return Optional.empty();
+    }
+
     /** The gate on residual branches (network-level regularizers); the default has none. */
     default Optional<ResidualGate> residualGate() {
         return Optional.empty();

@@ -93,7 +93,10 @@ public abstract class RegularizerProvider {
     public enum Kind {
         /** The training images only ({@link Regularizer#onBatch}), labels as they are (Cutout). */
         BATCH,
-        /** The training images and the labels ({@link LabelMix}; CutMix, Mixup). */
+        /**
+         * The labels and the training images ({@link LabelMix}; CutMix, Mixup) or a hidden state
+         * ({@link Regularizer#hiddenMix}; Manifold Mixup).
+         */
         LABEL_MIXING,
         /** The residual branches of the network ({@link Regularizer#residualGate}; ShakeDrop). */
         NETWORK

@@ -16,6 +16,8 @@ public interface ResidualGate {
      * @param unit 0-based index of the unit, shallow to deep
      * @param units number of residual units of the network
      * @param training training mode (random); otherwise the gate's expectation
+     * @param progress where training is (for a schedule such as DropBlock's keep probability);
+     *     {@link Progress#steadyState()} in evaluation and outside a training run
      */
-    NDArray apply(NDArray branch, int unit, int units, boolean training);
+    NDArray apply(NDArray branch, int unit, int units, boolean training, Progress progress);
 }

@@ -77,7 +77,7 @@ class PluginRegularizerTest {
                 "--param", "noise.std=0.2");
         assertEquals(0, plan.code, plan.err);
         List<String> cells = plan.out.lines().toList();
-        assertEquals(2 * (12 + 2), cells.size(), plan.out);   // 12 rows + ce+noise, cam+noise; 2 distinct columns
+        assertEquals(2 * (13 + 2), cells.size(), plan.out);   // 13 rows + ce+noise, cam+noise; 2 distinct columns
         assertEquals(2, cells.stream().filter(c -> c.contains("-ce+noise-")).count());
         assertEquals(2, cells.stream().filter(c -> c.contains("-cam+noise-")).count());
 

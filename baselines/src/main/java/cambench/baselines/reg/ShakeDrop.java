@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import cambench.api.ParamSpec;
+import cambench.api.Progress;
 import cambench.api.Regularizer;
 import cambench.api.RegularizerProvider;
 import cambench.api.ResidualGate;
@@ -37,7 +38,7 @@ public final class ShakeDrop implements Regularizer, ResidualGate {
     }
 
     @Override
-    public NDArray apply(NDArray branch, int unit, int units, boolean training) {
+    public NDArray apply(NDArray branch, int unit, int units, boolean training, Progress progress) {
         double p = dropProbability(unit, units);
         if (!training) {
             return branch.mul((float) (1 - p));

@@ -3,6 +3,7 @@ package cambench.baselines.reg;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import cambench.api.ParamSpec;
+import cambench.api.Progress;
 import cambench.api.Regularizer;
 import cambench.api.RegularizerProvider;
 import cambench.api.ResidualGate;
@@ -29,7 +30,7 @@ public final class StochasticDepth implements Regularizer, ResidualGate {
     }
 
     @Override
-    public NDArray apply(NDArray branch, int unit, int units, boolean training) {
+    public NDArray apply(NDArray branch, int unit, int units, boolean training, Progress progress) {
         double p = lastDrop * (unit + 1) / units;
         if (!training) {
             return branch.mul((float) (1 - p));

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import cambench.api.CrossEntropy;
+import cambench.api.HiddenMix;
 import cambench.api.LabelMix;
 import cambench.api.MixedBatch;
 import cambench.api.Progress;
@@ -175,7 +176,7 @@ class RegularizersTest {
         int unit = 3;   // deepest: drop probability 0.5
         assertEquals(0.5, sd.dropProbability(unit, units), 1e-12);
         assertEquals(0.125, sd.dropProbability(0, units), 1e-12);
-        float[] eval = sd.apply(branch, unit, units, false).toFloatArray();
+        float[] eval = sd.apply(branch, unit, units, false, Progress.steadyState()).toFloatArray();
         assertArrayEquals(new float[] {0.5f, -1f, 1.5f, 0.25f}, eval, 1e-6f);
         manager.getEngine().setRandomSeed(5);
         int draws = 3000;
@@ -184,7 +185,7 @@ class RegularizersTest {
             NDArray b = branch.duplicate();
             b.attach(m);
             for (int i = 0; i < draws; i++) {
-                float[] t = sd.apply(b, unit, units, true).toFloatArray();
+                float[] t = sd.apply(b, unit, units, true, Progress.steadyState()).toFloatArray();
                 for (int j = 0; j < 4; j++) {
                     mean[j] += t[j] / draws;
                 }
@@ -200,21 +201,21 @@ class RegularizersTest {
     void stochasticDepth_evalScalesBySurvival_trainingKeepsOrDropsWholeBranch() {
         StochasticDepth sd = new StochasticDepth(0.5);
         NDArray branch = manager.create(new float[] {2, 4}, new Shape(1, 2, 1, 1));
-        assertArrayEquals(new float[] {1.5f, 3f}, sd.apply(branch, 0, 2, false).toFloatArray(), 1e-6f);
+        assertArrayEquals(new float[] {1.5f, 3f}, sd.apply(branch, 0, 2, false, Progress.steadyState()).toFloatArray(), 1e-6f);
         for (int i = 0; i < 20; i++) {
-            float[] t = sd.apply(branch, 1, 2, true).toFloatArray();
+            float[] t = sd.apply(branch, 1, 2, true, Progress.steadyState()).toFloatArray();
             assertTrue((t[0] == 2 && t[1] == 4) || (t[0] == 0 && t[1] == 0));
         }
     }
 
     @Test
     void dropBlock_zeroesWholeBlocksAndRescales_evalUnchanged() {
-        DropBlock db = new DropBlock(0.7, 3);
+        DropBlock db = new DropBlock(0.7, 3, true);
         NDArray branch = manager.ones(new Shape(4, 2, 9, 9));
-        assertArrayEquals(branch.toFloatArray(), db.apply(branch, 3, 4, false).toFloatArray());
-        assertArrayEquals(branch.toFloatArray(), db.apply(branch, 0, 4, true).toFloatArray(), "shallow half untouched");
+        assertArrayEquals(branch.toFloatArray(), db.apply(branch, 3, 4, false, Progress.steadyState()).toFloatArray());
+        assertArrayEquals(branch.toFloatArray(), db.apply(branch, 0, 4, true, Progress.steadyState()).toFloatArray(), "shallow half untouched");
         manager.getEngine().setRandomSeed(3);
-        float[] t = db.apply(branch, 3, 4, true).toFloatArray();
+        float[] t = db.apply(branch, 3, 4, true, Progress.steadyState()).toFloatArray();
         int zeros = 0;
         double sum = 0;
         float scale = 0;
@@ -228,6 +229,69 @@ class RegularizersTest {
         }
         assertTrue(zeros >= 9, "at least one 3x3 block dropped: " + zeros);
         assertEquals(t.length, sum, 1e-2 * t.length, "rescaled to the same total");
+    }
+
+    @Test
+    void dropBlock_linearSchedule_fallsFromOneToKeepOverTheEpochs() {
+        DropBlock linear = new DropBlock(0.8, 3, true);
+        DropBlock constant = new DropBlock(0.8, 3, false);
+        double[] expected = {0.96, 0.92, 0.88, 0.84, 0.80};
+        for (int e = 0; e < 5; e++) {
+            Progress p = new Progress(e, 1 + 10L * e, 5, List.of());
+            assertEquals(expected[e], linear.keepProbability(p), 1e-12, "epoch " + e);
+            assertEquals(0.8, constant.keepProbability(p), 1e-12);
+        }
+        assertEquals(0.8, linear.keepProbability(Progress.steadyState()), 1e-12, "steady state: the target");
+        // the drop rate follows the schedule: early epochs drop fewer elements than the last one
+        NDArray branch = manager.ones(new Shape(64, 4, 9, 9));
+        manager.getEngine().setRandomSeed(11);
+        double firstEpoch = zeroFraction(linear.apply(branch, 3, 4, true, new Progress(0, 1, 5, List.of())));
+        double lastEpoch = zeroFraction(linear.apply(branch, 3, 4, true, new Progress(4, 50, 5, List.of())));
+        assertTrue(firstEpoch < lastEpoch / 2, "dropped " + firstEpoch + " in epoch 1, " + lastEpoch + " in epoch 5");
+        Regularizers registry = Regularizers.builtIn();
+        UserException e = assertThrows(UserException.class, () -> registry.create(List.of("dropblock"),
+                registry.resolve(List.of("dropblock"), Map.of("dropblock.schedule", "cosine"))));
+        assertEquals("parameter 'dropblock.schedule' must be linear or constant, got 'cosine'", e.getMessage());
+    }
+
+    private static double zeroFraction(NDArray a) {
+        float[] v = a.toFloatArray();
+        int zeros = 0;
+        for (float x : v) {
+            zeros += x == 0 ? 1 : 0;
+        }
+        return zeros / (double) v.length;
+    }
+
+    @Test
+    void manifoldMixup_drawsBoundaryUpToTheCap_lambdaAndPartnersLikeMixup() {
+        ManifoldMixup mm = new ManifoldMixup(2.0, 2);
+        int[] seen = new int[4];
+        for (int i = 0; i < 300; i++) {
+            RegularizerStep step = new RegularizerStep(new Random(i), Progress.steadyState());
+            HiddenMix h = mm.hiddenMix(3, N, step).orElseThrow();
+            seen[h.boundary()]++;
+            assertTrue(h.lambda() >= 0 && h.lambda() <= 1);
+            long[] sorted = h.partners().clone();
+            java.util.Arrays.sort(sorted);
+            assertArrayEquals(new long[] {0, 1, 2, 3, 4, 5}, sorted, "a permutation of the batch");
+        }
+        assertEquals(0, seen[3], "never past max_boundary 2");
+        for (int k = 0; k < 3; k++) {
+            assertTrue(seen[k] > 60, "boundary " + k + " drawn " + seen[k] + " times of 300");
+        }
+        // a network with one stage: boundaries 0 and 1 only
+        for (int i = 0; i < 50; i++) {
+            assertTrue(mm.hiddenMix(1, N, new RegularizerStep(new Random(i), Progress.steadyState()))
+                    .orElseThrow().boundary() <= 1);
+        }
+        // images pass through untouched: the mixing happens inside the network
+        NDArray x = constantImages(2, 2);
+        MixedBatch mb = mm.onBatch(x, labels(), new RegularizerStep(new Random(1), Progress.steadyState()));
+        assertArrayEquals(x.toFloatArray(), mb.images().toFloatArray());
+        assertTrue(mb.mix().isEmpty());
+        assertEquals(cambench.api.RegularizerProvider.Kind.LABEL_MIXING,
+                Regularizers.builtIn().provider("manifold_mixup").kind());
     }
 
     private StepOutputs outputs(NDArray labels, Optional<LabelMix> mix) {
@@ -280,7 +344,7 @@ class RegularizersTest {
     @Test
     void registry_findsBuiltIns_andRefusesTwoOfAKind() {
         Regularizers r = Regularizers.builtIn();
-        assertEquals(List.of("cutmix", "cutout", "dropblock", "mixup", "shakedrop", "stochdepth"),
+        assertEquals(List.of("cutmix", "cutout", "dropblock", "manifold_mixup", "mixup", "shakedrop", "stochdepth"),
                 List.copyOf(r.all().keySet()));
         assertEquals(Map.of("cutmix.beta", "1.0", "cutmix.prob", "1", "shakedrop.p_last", "0.5"),
                 r.resolve(List.of("cutmix", "shakedrop"), Map.of("cutmix.prob", "1", "cam.alpha", "2")));

@@ -64,8 +64,8 @@ final class TrainCommand implements Callable<Integer> {
     List<String> regularizers = new ArrayList<>();
 
     @Option(names = "--backbone", paramLabel = "FILE",
-            description = "fine-tune: start from the backbone of this weights file (docs/transfer.md; a PyTorch"
-                    + " state_dict converts with tools/state_dict_to_cambench.py), new classifier, whole network trained")
+            description = "fine-tune: start from the backbone of this weights file, a cambench .params or a PyTorch"
+                    + " state_dict saved with torch.save (docs/transfer.md); new classifier, whole network trained")
     java.nio.file.Path backbone;
 
     @Mixin

@@ -22,5 +22,35 @@ public interface Backbone {
      * @param training training mode (BatchNorm batch statistics, dropout on)
      * @return stage outputs and the last feature map [N, C, h, w]
      */
-    BackboneOutput forward(NDArray x, boolean training);
+    default BackboneOutput forward(NDArray x, boolean training) {
+        return forward(x, training, StageMix.NONE);
+    }
+
+    /** Number of stages (stage boundaries are 0, the input, to this). */
+    int stageCount();
+
+    /**
+     * Runs the backbone, letting {@code mix} change the state at every stage boundary.
+     *
+     * @param x images [N, Cin, H, W]
+     * @param training training mode
+     * @param mix applied to the input (boundary 0) and to each stage's output (boundary s, 1-based)
+     *     before it flows on; the stage outputs returned are the mixed ones
+     */
+    BackboneOutput forward(NDArray x, boolean training, StageMix mix);
+
+    /** A change of the state at a stage boundary (Manifold Mixup). */
+    @FunctionalInterface
+    interface StageMix {
+        /** Leaves every state as it is. */
+        StageMix NONE = (boundary, h) -> h;
+
+        /**
+         * The state that flows on from boundary {@code boundary}.
+         *
+         * @param boundary 0 for the input, s for the output of stage s
+         * @param h the state there
+         */
+        NDArray apply(int boundary, NDArray h);
+    }
 }

@@ -65,13 +65,19 @@ public final class CifarResNet implements Backbone {
     }
 
     @Override
-    public BackboneOutput forward(NDArray x, boolean training) {
-        NDArray h = stemBn.forward(stem.forward(x), training).getNDArrayInternal().relu();
+    public int stageCount() {
+        return stages.size();
+    }
+
+    @Override
+    public BackboneOutput forward(NDArray x, boolean training, StageMix mix) {
+        NDArray h = stemBn.forward(stem.forward(mix.apply(0, x)), training).getNDArrayInternal().relu();
         List<NDArray> outs = new ArrayList<>();
         for (List<BasicBlock> stage : stages) {
             for (BasicBlock block : stage) {
                 h = block.forward(h, training);
             }
+            h = mix.apply(outs.size() + 1, h);
             outs.add(h);
         }
         return new BackboneOutput(outs, h);

@@ -50,7 +50,12 @@ public final class Network implements AutoCloseable {
 
     /** Runs images [N, Cin, H, W] through backbone, pooling and head. */
     public NetworkOutput forward(NDArray x, boolean training) {
-        BackboneOutput b = backbone.forward(x, training);
+        return forward(x, training, Backbone.StageMix.NONE);
+    }
+
+    /** Runs the network with {@code mix} at the backbone's stage boundaries ({@link Backbone#forward(NDArray, boolean, Backbone.StageMix)}). */
+    public NetworkOutput forward(NDArray x, boolean training, Backbone.StageMix mix) {
+        BackboneOutput b = backbone.forward(x, training, mix);
         NDArray pooled = globalAveragePool(b.features());
         return new NetworkOutput(b.stages(), b.features(), pooled, head.logits(pooled));
     }

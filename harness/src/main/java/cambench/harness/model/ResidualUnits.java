@@ -1,6 +1,7 @@
 package cambench.harness.model;
 
 import ai.djl.ndarray.NDArray;
+import cambench.api.Progress;
 import cambench.api.ResidualGate;
 
 /**
@@ -11,6 +12,7 @@ import cambench.api.ResidualGate;
 public final class ResidualUnits {
     private int count;
     private ResidualGate gate;
+    private Progress progress = Progress.steadyState();
 
     /** Numbers a new unit (called by a residual block's constructor). */
     int register() {
@@ -27,8 +29,14 @@ public final class ResidualUnits {
         this.gate = g;
     }
 
-    /** Gates the branch of unit {@code unit}. */
+    /** Where training is, for the gate's schedule (the trainer sets it before each training step). */
+    public void setProgress(Progress p) {
+        this.progress = java.util.Objects.requireNonNull(p, "progress");
+    }
+
+    /** Gates the branch of unit {@code unit} (in evaluation at the steady state). */
     NDArray apply(NDArray branch, int unit, boolean training) {
-        return gate == null ? branch : gate.apply(branch, unit, count, training);
+        return gate == null ? branch
+                : gate.apply(branch, unit, count, training, training ? progress : Progress.steadyState());
     }
 }

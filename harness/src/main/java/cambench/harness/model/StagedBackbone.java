@@ -39,13 +39,19 @@ final class StagedBackbone implements Backbone {
     }
 
     @Override
-    public BackboneOutput forward(NDArray x, boolean training) {
-        NDArray h = stem.forward(x, training);
+    public int stageCount() {
+        return stages.size();
+    }
+
+    @Override
+    public BackboneOutput forward(NDArray x, boolean training, StageMix mix) {
+        NDArray h = stem.forward(mix.apply(0, x), training);
         List<NDArray> outs = new ArrayList<>(stages.size());
         for (List<Block> stage : stages) {
             for (Block block : stage) {
                 h = block.forward(h, training);
             }
+            h = mix.apply(outs.size() + 1, h);
             outs.add(h);
         }
         return new BackboneOutput(outs, tail.forward(h, training));

@@ -3,13 +3,16 @@ package cambench.harness.train;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import cambench.harness.data.Batch;
 import cambench.harness.data.BatchLoader;
+import cambench.harness.model.Backbone;
 import cambench.harness.model.KernelCheck;
 import cambench.harness.model.Network;
 import cambench.harness.model.NetworkOutput;
+import cambench.api.HiddenMix;
 import cambench.api.LabelMix;
 import cambench.api.LossTerms;
 import cambench.api.MixedBatch;
@@ -277,6 +280,7 @@ public final class Trainer {
         NDArray x = input(step, b);
         NDArray y = labels(step, b);
         Optional<LabelMix> mix = Optional.empty();
+        Backbone.StageMix stageMix = Backbone.StageMix.NONE;
         if (!regularizers.isEmpty()) {
             RegularizerStep rs = new RegularizerStep(new java.util.Random(seed * 0x9E3779B97F4A7C15L
                     + progress.iteration()), progress);
@@ -286,7 +290,14 @@ public final class Trainer {
                 if (mb.mix().isPresent()) {
                     mix = mb.mix();
                 }
+                Optional<HiddenMix> hidden = r.regularizer().hiddenMix(network.backbone().stageCount(), b.size(), rs);
+                if (hidden.isPresent()) {
+                    stageMix = stageMix(step, hidden.get(), r.name());
+                    mix = Optional.of(new LabelMix(y.get(new NDIndex("{}", step.create(hidden.get().partners()))),
+                            hidden.get().lambda()));
+                }
             }
+            network.store().residualUnits().setProgress(progress);
         }
         StepOutputs out;
         Optional<TeacherOutputs> teacherOut = teacherOutputs(x);
@@ -294,7 +305,7 @@ public final class Trainer {
         double loss;
         float[] logits;
         try (GradientCollector gc = Engine.getEngine("PyTorch").newGradientCollector()) {
-            NetworkOutput o = network.forward(x, true);
+            NetworkOutput o = network.forward(x, true, stageMix);
             out = outputs(o, y, progress, teacherOut, mix);
             LossTerms lt = mix.isPresent() ? objective.mixedTerms(out) : objective.terms(out);
             NDArray totalLoss = lt.total();
@@ -311,6 +322,22 @@ public final class Trainer {
         optimizer.step(lr, step);
         objective.afterStep(out);
         return new StepResult(loss, terms, logits);
+    }
+
+    /**
+     * The mix of a hidden state a regularizer asked for: {@code lambda h + (1 - lambda) h[partners]} at
+     * its stage boundary, every other state as it is.
+     */
+    private Backbone.StageMix stageMix(NDManager step, HiddenMix hidden, String regularizer) {
+        int stages = network.backbone().stageCount();
+        if (hidden.boundary() > stages) {
+            throw new IllegalStateException("regularizer '" + regularizer + "' mixes at stage boundary "
+                    + hidden.boundary() + "; model " + network.name() + " has boundaries 0.." + stages);
+        }
+        NDArray partners = step.create(hidden.partners());
+        float lambda = (float) hidden.lambda();
+        return (boundary, h) -> boundary != hidden.boundary() ? h
+                : h.mul(lambda).add(h.get(new NDIndex("{}", partners)).mul(1 - lambda));
     }
 
     /** The student's outputs of a step, as the objective sees them. */

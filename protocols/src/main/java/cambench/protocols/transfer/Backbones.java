@@ -5,6 +5,7 @@ import ai.djl.ndarray.index.NDIndex;
 import cambench.api.UserException;
 import cambench.harness.model.Network;
 import cambench.harness.train.Checkpoint;
+import cambench.harness.train.TorchStateDict;
 import cambench.results.plan.Cell;
 import cambench.results.store.RunStore;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,7 +25,8 @@ import java.util.Map;
  * then named float32 arrays) holding every parameter and buffer of a network under the harness's
  * names ({@code conv1.weight}, {@code layer1.0.bn1.running_mean}, ...; the classifier is
  * {@code fc.*}), with the JSON text {@code {"model": NAME, ...}}. The backbone is every array
- * except {@code fc.*}.
+ * except {@code fc.*}. A PyTorch {@code state_dict} saved with {@code torch.save} (a zip file) is
+ * read as well ({@link TorchStateDict}), under the same names.
  */
 public final class Backbones {
     /** Name prefix of the classifier head's arrays. */
@@ -56,8 +58,8 @@ public final class Backbones {
     }
 
     /**
-     * Copies the backbone of weights file {@code file} into {@code net}, leaving its head as
-     * initialised.
+     * Copies the backbone of weights file {@code file} (a cambench weights file or a PyTorch
+     * state_dict) into {@code net}, leaving its head as initialised.
      *
      * @return how many arrays were copied
      * @throws UserException in one line naming the file's model and {@code net}'s when an array
@@ -66,7 +68,7 @@ public final class Backbones {
     public static int loadBackbone(Path file, Network net) {
         Checkpoint.Contents c;
         try {
-            c = Checkpoint.read(file);
+            c = TorchStateDict.isZip(file) ? TorchStateDict.read(file) : Checkpoint.read(file);
         } catch (IOException e) {
             throw new UserException(file + ": cannot read backbone weights (" + e.getMessage() + ")", e);
         }

@@ -95,4 +95,17 @@ class FineTuneTest {
         UserException m = assertThrows(UserException.class, () -> new FineTuneProtocol().run(mismatched, c));
         assertTrue(m.getMessage().contains("resnet14") && m.getMessage().contains("resnet8"), m.getMessage());
     }
+
+    @Test
+    void pyTorchStateDict_isReadAsABackbone_andCheckedAgainstTheModel(@TempDir Path dir) throws Exception {
+        EngineSetup.start(2);
+        // the harness's fixture from torch.save (tools/gen_torch_fixture.py): a state_dict of other arrays
+        Path pt = dir.resolve("checkpoint.pt");
+        Files.copy(Path.of("..", "harness", "src", "test", "resources", "fixtures", "torch", "checkpoint.pt"), pt);
+        Cell user = new Cell(FineTuneProtocol.USER_BACKBONE, pt.toString(), "resnet8", "ce", Map.of(), PRE, 0);
+        Cell ft = new Cell(FineTuneProtocol.NAME, FINETUNE.dataset(), "resnet8", "ce", Map.of(), FT, 1, user);
+        UserException e = assertThrows(UserException.class, () -> new FineTuneProtocol().run(ft, context(dir)));
+        assertEquals("backbone checkpoint.pt (model unknown (PyTorch state_dict)) does not fit model resnet8: array"
+                + " conv1.weight is [4, 3, 3, 3] in the file, [16, 3, 3, 3] in the model", e.getMessage());
+    }
 }
