@@ -29,13 +29,7 @@ import java.util.Objects;
  * <p>The harness asks the provider, never the objective, what it is called and whether it needs a
  * teacher. The constructor checks the registration; a bad one fails when the plugin loads.
  */
-public abstract class ObjectiveProvider {
-    private final String name;
-    private final Kind kind;
-    private final String description;
-    private final List<ParamSpec> parameters;
-    private final Factory factory;
-
+public abstract class ObjectiveProvider extends Registration<ObjectiveProvider.Kind, ObjectiveContext, Objective> {
     /**
      * Registers an objective.
      *
@@ -50,32 +44,8 @@ public abstract class ObjectiveProvider {
      */
     protected ObjectiveProvider(String name, Kind kind, String description, List<ParamSpec> parameters,
             Factory factory) {
-        Registration.check(getClass(), "objective", name, description, parameters);
-        this.name = name;
-        this.kind = Objects.requireNonNull(kind, "kind");
-        this.description = description;
-        this.parameters = List.copyOf(parameters);
-        this.factory = Objects.requireNonNull(factory, "factory");
-    }
-
-    /** The registry name, e.g. {@code cam}. */
-    public final String name() {
-        return name;
-    }
-
-    /** Loss or distiller. */
-    public final Kind kind() {
-        return kind;
-    }
-
-    /** One line for {@code cambench list objectives}. */
-    public final String description() {
-        return description;
-    }
-
-    /** Accepted parameters with their defaults (read-only). */
-    public final List<ParamSpec> parameters() {
-        return parameters;
+        super("objective", name, kind, description, parameters,
+                Objects.requireNonNull(factory, "factory")::create);
     }
 
     /**
@@ -85,16 +55,7 @@ public abstract class ObjectiveProvider {
      * @throws UserException for a bad parameter value, naming it
      */
     public final Objective create(ObjectiveContext context) {
-        Objective objective = factory.create(context);
-        if (objective == null) {
-            throw new IllegalStateException(getClass().getName() + " created no objective for '" + name + "'");
-        }
-        return objective;
-    }
-
-    @Override
-    public String toString() {
-        return name + " (" + kind.name().toLowerCase(java.util.Locale.ROOT) + ", " + getClass().getName() + ")";
+        return make(context);
     }
 
     /** Builds an objective from its creation context. */

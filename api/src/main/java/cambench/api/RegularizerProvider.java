@@ -12,13 +12,7 @@ import java.util.Objects;
  * named on a line of {@code META-INF/services/cambench.api.RegularizerProvider}, as objectives are
  * registered ({@link ObjectiveProvider}).
  */
-public abstract class RegularizerProvider {
-    private final String name;
-    private final Kind kind;
-    private final String description;
-    private final List<ParamSpec> parameters;
-    private final Factory factory;
-
+public abstract class RegularizerProvider extends Registration<RegularizerProvider.Kind, Params, Regularizer> {
     /**
      * Registers a regularizer.
      *
@@ -32,32 +26,8 @@ public abstract class RegularizerProvider {
      */
     protected RegularizerProvider(String name, Kind kind, String description, List<ParamSpec> parameters,
             Factory factory) {
-        Registration.check(getClass(), "regularizer", name, description, parameters);
-        this.name = name;
-        this.kind = Objects.requireNonNull(kind, "kind");
-        this.description = description;
-        this.parameters = List.copyOf(parameters);
-        this.factory = Objects.requireNonNull(factory, "factory");
-    }
-
-    /** The registry name, e.g. {@code cutmix}. */
-    public final String name() {
-        return name;
-    }
-
-    /** What it acts on. */
-    public final Kind kind() {
-        return kind;
-    }
-
-    /** One line for {@code cambench list regularizers}. */
-    public final String description() {
-        return description;
-    }
-
-    /** Accepted parameters with their defaults (read-only). */
-    public final List<ParamSpec> parameters() {
-        return parameters;
+        super("regularizer", name, kind, description, parameters,
+                Objects.requireNonNull(factory, "factory")::create);
     }
 
     /**
@@ -66,16 +36,7 @@ public abstract class RegularizerProvider {
      * @throws UserException for a bad parameter value, naming it
      */
     public final Regularizer create(Params params) {
-        Regularizer r = factory.create(params);
-        if (r == null) {
-            throw new IllegalStateException(getClass().getName() + " created no regularizer for '" + name + "'");
-        }
-        return r;
-    }
-
-    @Override
-    public String toString() {
-        return name + " (" + kind.name().toLowerCase(java.util.Locale.ROOT) + ", " + getClass().getName() + ")";
+        return make(params);
     }
 
     /** Builds a regularizer from resolved parameters. */

@@ -61,10 +61,10 @@ public final class ClassificationRun {
         Params settings = Params.resolve("protocol " + cell.protocol(), SETTINGS, own);
         double rate = settings.atLeast("dropout", 0);
         if (rate >= 1) {
-            throw settings.invalid("dropout", "must be < 1");
+            throw settings.invalid("dropout", "below 1");
         }
         if (rate > 0 && !Models.hasDropout(cell.model())) {
-            throw settings.invalid("dropout", "is " + rate + " but model " + cell.model()
+            throw new cambench.api.UserException("setting 'dropout' is " + rate + " but model " + cell.model()
                     + " has no dropout (only Wide ResNets do); leave it at 0");
         }
         return rate;

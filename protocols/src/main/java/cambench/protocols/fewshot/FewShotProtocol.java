@@ -116,15 +116,16 @@ public abstract class FewShotProtocol implements Protocol {
 
     /** The test-time fine-tuning recipe of {@code settings}. */
     static FineTuneRecipe fineTuneRecipe(Params settings) {
-        FineTuneRecipe r = new FineTuneRecipe(settings.integer("finetune_epochs", 1),
-                settings.integer("finetune_batch_size", 1), settings.above("finetune_lr", 0),
-                settings.atLeast("finetune_momentum", 0), settings.atLeast("finetune_dampening", 0),
-                settings.atLeast("finetune_weight_decay", 0));
-        if (r.momentum() >= 1 || r.dampening() > 1) {
-            throw settings.invalid(r.momentum() >= 1 ? "finetune_momentum" : "finetune_dampening",
-                    "must be below 1 (momentum) / at most 1 (dampening)");
+        double momentum = settings.atLeast("finetune_momentum", 0);
+        if (momentum >= 1) {
+            throw settings.invalid("finetune_momentum", "in [0, 1)");
         }
-        return r;
+        double dampening = settings.atLeast("finetune_dampening", 0);
+        if (dampening > 1) {
+            throw settings.invalid("finetune_dampening", "in [0, 1]");
+        }
+        return new FineTuneRecipe(settings.integer("finetune_epochs", 1), settings.integer("finetune_batch_size", 1),
+                settings.above("finetune_lr", 0), momentum, dampening, settings.atLeast("finetune_weight_decay", 0));
     }
 
     /** The cosine scale for {@code classes} classes under {@code settings}. */

@@ -83,6 +83,9 @@ class FewShotProtocolTest {
         UserException e = assertThrows(UserException.class,
                 () -> run("fewshot-baseline++", "ce", out.resolve("c"), Map.of("finetune_epochs", "0")));
         assertTrue(e.getMessage().contains("finetune_epochs"), e.getMessage());
+        UserException m = assertThrows(UserException.class,
+                () -> run("fewshot-baseline++", "ce", out.resolve("d"), Map.of("finetune_momentum", "1")));
+        assertTrue(m.getMessage().endsWith(".finetune_momentum' must be in [0, 1), got '1'"), m.getMessage());
     }
 
     @Test
