@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Writes the PyTorch state_dict fixture of TorchStateDictTest (harness test resources).
+"""Writes the PyTorch state_dict fixtures of TorchStateDictTest and FineTuneTest.
 
     /usr/bin/python3 tools/gen_torch_fixture.py [--check]
 
@@ -7,8 +7,10 @@ checkpoint.pt is what a training script typically saves: {'epoch', 'arch', 'stat
 DataParallel's 'module.' prefix, a transposed (non-contiguous) tensor, two slices sharing one
 storage at offsets, float64, float16 and bfloat16 tensors, a 0-d tensor and an int64
 num_batches_tracked. checkpoint.expected.json lists what cambench must read: every floating-point
-tensor of the state_dict as float32, row-major, without the prefix. --check only compares the
-expected file with a fresh computation. Needs Debian's python3-torch.
+tensor of the state_dict as float32, row-major, without the prefix. resnet8_backbone.pt (protocols
+test resources) is the backbone of cambench's resnet8 on 3-channel inputs under its torchvision-style
+names, float16 to keep it small, no classifier: FineTuneTest fine-tunes from it. --check only compares
+the expected file with a fresh computation. Needs Debian's python3-torch.
 """
 import argparse
 import collections
@@ -37,6 +39,37 @@ def state():
     return sd
 
 
+def resnet8_backbone():
+    """cambench's resnet8 (CRD/mdistiller CIFAR ResNet, one basic block per stage) without fc."""
+    g = torch.Generator().manual_seed(8)
+    sd = collections.OrderedDict()
+
+    def conv(name, cout, cin, k):
+        sd[name + ".weight"] = (torch.randn(cout, cin, k, k, generator=g) * (2.0 / (cin * k * k)) ** 0.5).half()
+
+    def bn(name, c):
+        sd[name + ".weight"] = (1 + 0.1 * torch.randn(c, generator=g)).half()
+        sd[name + ".bias"] = (0.1 * torch.randn(c, generator=g)).half()
+        sd[name + ".running_mean"] = (0.1 * torch.randn(c, generator=g)).half()
+        sd[name + ".running_var"] = (1 + 0.1 * torch.rand(c, generator=g)).half()
+        sd[name + ".num_batches_tracked"] = torch.tensor(100)
+
+    conv("conv1", 16, 3, 3)
+    bn("bn1", 16)
+    cin = 16
+    for stage, width in enumerate([16, 32, 64], start=1):
+        block = "layer%d.0" % stage
+        conv(block + ".conv1", width, cin, 3)
+        bn(block + ".bn1", width)
+        conv(block + ".conv2", width, width, 3)
+        bn(block + ".bn2", width)
+        if cin != width:
+            conv(block + ".downsample.0", width, cin, 1)
+            bn(block + ".downsample.1", width)
+        cin = width
+    return sd
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true")
@@ -60,7 +93,12 @@ def main():
                os.path.join(HERE, "checkpoint.pt"))
     with open(path, "w") as f:
         f.write(text)
-    print("wrote", os.path.join(HERE, "checkpoint.pt"), "and checkpoint.expected.json")
+    backbone_dir = os.path.join(HERE, "..", "..", "..", "..", "..", "..", "protocols", "src", "test", "resources",
+                                "fixtures", "torch")
+    os.makedirs(backbone_dir, exist_ok=True)
+    torch.save(resnet8_backbone(), os.path.join(backbone_dir, "resnet8_backbone.pt"))
+    print("wrote", os.path.join(HERE, "checkpoint.pt"), "checkpoint.expected.json and",
+          os.path.normpath(os.path.join(backbone_dir, "resnet8_backbone.pt")))
 
 
 if __name__ == "__main__":

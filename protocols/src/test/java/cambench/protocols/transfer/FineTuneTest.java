@@ -108,4 +108,32 @@ class FineTuneTest {
         assertEquals("backbone checkpoint.pt (model unknown (PyTorch state_dict)) does not fit model resnet8: array"
                 + " conv1.weight is [4, 3, 3, 3] in the file, [16, 3, 3, 3] in the model", e.getMessage());
     }
+
+    @Test
+    void pyTorchStateDict_resnet8Backbone_landsInEveryArrayAndFineTunes(@TempDir Path dir) throws Exception {
+        EngineSetup.start(2);
+        // resnet8's backbone under torchvision-style names, float16, from torch.save (tools/gen_torch_fixture.py)
+        Path pt = dir.resolve("resnet8_backbone.pt");
+        try (java.io.InputStream in = FineTuneTest.class.getResourceAsStream("/fixtures/torch/resnet8_backbone.pt")) {
+            Files.copy(in, pt);
+        }
+        cambench.harness.train.Checkpoint.Contents file = cambench.harness.train.TorchStateDict.read(pt);
+        try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager();
+                cambench.harness.model.Network net = cambench.harness.model.Models.create("resnet8",
+                        new cambench.harness.model.ModelSpec(3, 16, 4, 0), 1, m)) {
+            int copied = Backbones.loadBackbone(pt, net);
+            assertEquals(file.values().size(), copied, "every backbone array of the file, num_batches_tracked skipped");
+            Map<String, ai.djl.ndarray.NDArray> arrays = Backbones.arrays(net);
+            for (Map.Entry<String, float[]> e : file.values().entrySet()) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(e.getValue(),
+                        arrays.get(e.getKey()).toFloatArray(), 0f, e.getKey());
+            }
+            assertTrue(arrays.containsKey("layer2.0.downsample.1.running_var"));
+        }
+        Cell user = new Cell(FineTuneProtocol.USER_BACKBONE, pt.toString(), "resnet8", "ce", Map.of(), PRE, 0);
+        Cell ft = new Cell(FineTuneProtocol.NAME, FINETUNE.dataset(), "resnet8", "ce", Map.of(), FT, 1, user);
+        RunRecord r = new FineTuneProtocol().run(ft, context(dir.resolve("out")));
+        assertEquals(2, r.epochs().size());
+        assertTrue(Double.isFinite(r.metric("top1_error")), r.metrics().toString());
+    }
 }
