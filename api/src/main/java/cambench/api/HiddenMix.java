@@ -1,5 +1,8 @@
 package cambench.api;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+
 /**
  * A mix of hidden states at one stage boundary of the network, for one training step (Manifold
  * Mixup): the state {@code h} at boundary {@code boundary} becomes
@@ -29,5 +32,15 @@ public record HiddenMix(int boundary, long[] partners, double lambda) {
     @Override
     public long[] partners() {
         return partners.clone();
+    }
+
+    /** The partners' rows of {@code rows} (images, states or labels; the batch on axis 0). */
+    public NDArray partnersOf(NDArray rows) {
+        return rows.get(new NDIndex("{}", rows.getManager().create(partners)));
+    }
+
+    /** The mixed state {@code lambda h + (1 - lambda) h[partners]}. */
+    public NDArray mix(NDArray h) {
+        return h.mul((float) lambda).add(partnersOf(h).mul((float) (1 - lambda)));
     }
 }

@@ -136,6 +136,15 @@ public final class Params {
         return d;
     }
 
+    /** A probability: a number >= 0 and at most 1. */
+    public double probability(String key) {
+        double d = atLeast(key, 0);
+        if (d > 1) {
+            throw invalid(key, "a probability in [0, 1]");
+        }
+        return d;
+    }
+
     /**
      * The error for a value of {@code key} that breaks {@code rule}, e.g.
      * {@code invalid("k", "a whole number >= 0 or 'auto'")}; for checks the accessors do not cover.

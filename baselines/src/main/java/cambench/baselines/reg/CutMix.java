@@ -90,13 +90,7 @@ public final class CutMix implements Regularizer {
             super("cutmix", Kind.LABEL_MIXING, "CutMix: paste a box of a partner image, labels mixed by box area",
                     List.of(ParamSpec.of("beta", 1.0, "lambda ~ Beta(beta, beta) (> 0)"),
                             ParamSpec.of("prob", 0.5, "probability that a batch is mixed, in [0, 1]")),
-                    p -> {
-                        double prob = p.atLeast("prob", 0);
-                        if (prob > 1) {
-                            throw p.invalid("prob", "a probability in [0, 1]");
-                        }
-                        return new CutMix(p.above("beta", 0), prob);
-                    });
+                    p -> new CutMix(p.above("beta", 0), p.probability("prob")));
         }
     }
 }

@@ -39,6 +39,15 @@ final class Sampling {
         }
     }
 
+    /**
+     * The drop probability of 0-based residual unit {@code unit} of {@code units} when it rises
+     * linearly with depth to {@code lastDrop} at the deepest unit: {@code lastDrop (unit + 1) / units}
+     * (ShakeDrop, stochastic depth).
+     */
+    static double linearDrop(double lastDrop, int unit, int units) {
+        return lastDrop * (unit + 1) / units;
+    }
+
     /** A uniformly random permutation of 0..n-1 (Fisher-Yates). */
     static long[] permutation(Random r, int n) {
         long[] p = new long[n];

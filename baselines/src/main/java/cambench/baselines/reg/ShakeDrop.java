@@ -29,7 +29,7 @@ public final class ShakeDrop implements Regularizer, ResidualGate {
 
     /** The drop probability of 0-based unit {@code unit} of {@code units}. */
     public double dropProbability(int unit, int units) {
-        return lastDrop * (unit + 1) / units;
+        return Sampling.linearDrop(lastDrop, unit, units);
     }
 
     @Override
@@ -62,13 +62,7 @@ public final class ShakeDrop implements Regularizer, ResidualGate {
         public Provider() {
             super("shakedrop", Kind.NETWORK, "ShakeDrop on residual branches, drop probability rising linearly",
                     List.of(ParamSpec.of("p_last", 0.5, "drop probability of the deepest unit, in [0, 1]")),
-                    p -> {
-                        double v = p.atLeast("p_last", 0);
-                        if (v > 1) {
-                            throw p.invalid("p_last", "a probability in [0, 1]");
-                        }
-                        return new ShakeDrop(v);
-                    });
+                    p -> new ShakeDrop(p.probability("p_last")));
         }
     }
 }

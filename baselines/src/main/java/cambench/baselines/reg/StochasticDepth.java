@@ -31,7 +31,7 @@ public final class StochasticDepth implements Regularizer, ResidualGate {
 
     @Override
     public NDArray apply(NDArray branch, int unit, int units, boolean training, Progress progress) {
-        double p = lastDrop * (unit + 1) / units;
+        double p = Sampling.linearDrop(lastDrop, unit, units);
         if (!training) {
             return branch.mul((float) (1 - p));
         }
@@ -45,13 +45,7 @@ public final class StochasticDepth implements Regularizer, ResidualGate {
         public Provider() {
             super("stochdepth", Kind.NETWORK, "stochastic depth: skip residual branches, linear decay of survival",
                     List.of(ParamSpec.of("p_last", 0.5, "skip probability of the deepest unit, in [0, 1]")),
-                    p -> {
-                        double v = p.atLeast("p_last", 0);
-                        if (v > 1) {
-                            throw p.invalid("p_last", "a probability in [0, 1]");
-                        }
-                        return new StochasticDepth(v);
-                    });
+                    p -> new StochasticDepth(p.probability("p_last")));
         }
     }
 }

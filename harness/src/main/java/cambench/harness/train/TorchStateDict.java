@@ -180,8 +180,8 @@ public final class TorchStateDict {
         }
     }
 
-    /** An object of a class this reader does not rebuild. */
-    record Opaque(Global global, List<Object> args) {
+    /** An object of a class this reader does not rebuild (its arguments are dropped). */
+    record Opaque(Global global) {
     }
 
     /** A tensor view of a storage. */
@@ -339,7 +339,7 @@ public final class TorchStateDict {
 
         private Object call(Object callable, List<?> args) {
             if (!(callable instanceof Global g)) {
-                return new Opaque(new Global("?", String.valueOf(callable)), List.copyOf(args));
+                return new Opaque(new Global("?", String.valueOf(callable)));
             }
             switch (g.toString()) {
                 case "collections.OrderedDict":
@@ -352,7 +352,7 @@ public final class TorchStateDict {
                 case "torch._utils._rebuild_parameter_with_state":
                     return args.get(0);
                 default:
-                    return new Opaque(g, new ArrayList<>(args));
+                    return new Opaque(g);
             }
         }
 

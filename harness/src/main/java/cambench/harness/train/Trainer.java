@@ -3,7 +3,6 @@ package cambench.harness.train;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import cambench.harness.data.Batch;
@@ -292,9 +291,8 @@ public final class Trainer {
                 }
                 Optional<HiddenMix> hidden = r.regularizer().hiddenMix(network.backbone().stageCount(), b.size(), rs);
                 if (hidden.isPresent()) {
-                    stageMix = stageMix(step, hidden.get(), r.name());
-                    mix = Optional.of(new LabelMix(y.get(new NDIndex("{}", step.create(hidden.get().partners()))),
-                            hidden.get().lambda()));
+                    stageMix = stageMix(hidden.get(), r.name());
+                    mix = Optional.of(new LabelMix(hidden.get().partnersOf(y), hidden.get().lambda()));
                 }
             }
             network.store().residualUnits().setProgress(progress);
@@ -328,16 +326,13 @@ public final class Trainer {
      * The mix of a hidden state a regularizer asked for: {@code lambda h + (1 - lambda) h[partners]} at
      * its stage boundary, every other state as it is.
      */
-    private Backbone.StageMix stageMix(NDManager step, HiddenMix hidden, String regularizer) {
+    private Backbone.StageMix stageMix(HiddenMix hidden, String regularizer) {
         int stages = network.backbone().stageCount();
         if (hidden.boundary() > stages) {
             throw new IllegalStateException("regularizer '" + regularizer + "' mixes at stage boundary "
                     + hidden.boundary() + "; model " + network.name() + " has boundaries 0.." + stages);
         }
-        NDArray partners = step.create(hidden.partners());
-        float lambda = (float) hidden.lambda();
-        return (boundary, h) -> boundary != hidden.boundary() ? h
-                : h.mul(lambda).add(h.get(new NDIndex("{}", partners)).mul(1 - lambda));
+        return (boundary, h) -> boundary != hidden.boundary() ? h : hidden.mix(h);
     }
 
     /** The student's outputs of a step, as the objective sees them. */
