@@ -39,8 +39,9 @@ public record HiddenMix(int boundary, long[] partners, double lambda) {
         return rows.get(new NDIndex("{}", rows.getManager().create(partners)));
     }
 
-    /** The mixed state {@code lambda h + (1 - lambda) h[partners]}. */
+    /** The mixed state {@code lambda h + (1 - lambda) h[partners]} (weights in float: 1 - (float) lambda). */
     public NDArray mix(NDArray h) {
-        return h.mul((float) lambda).add(partnersOf(h).mul((float) (1 - lambda)));
+        float l = (float) lambda;
+        return h.mul(l).add(partnersOf(h).mul(1 - l));
     }
 }

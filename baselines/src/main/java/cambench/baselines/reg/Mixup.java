@@ -1,7 +1,6 @@
 package cambench.baselines.reg;
 
 import ai.djl.ndarray.NDArray;
-import cambench.api.HiddenMix;
 import cambench.api.LabelMix;
 import cambench.api.MixedBatch;
 import cambench.api.ParamSpec;
@@ -28,10 +27,11 @@ public final class Mixup implements Regularizer {
     @Override
     public MixedBatch onBatch(NDArray images, NDArray labels, RegularizerStep step) {
         double lambda = Sampling.beta(step.random(), alpha);
-        // the images are the state at boundary 0, the one Manifold Mixup mixes inside the network
-        HiddenMix m = new HiddenMix(0, Sampling.permutation(step.random(), Math.toIntExact(images.getShape().get(0))),
-                lambda);
-        return new MixedBatch(m.mix(images), Optional.of(new LabelMix(m.partnersOf(labels), lambda)));
+        long[] order = Sampling.permutation(step.random(), Math.toIntExact(images.getShape().get(0)));
+        NDArray partner = Sampling.gather(images, order, images.getManager());
+        NDArray mixed = images.mul((float) lambda).add(partner.mul((float) (1 - lambda)));
+        return new MixedBatch(mixed, Optional.of(new LabelMix(Sampling.gather(labels, order, images.getManager()),
+                lambda)));
     }
 
     /** Registers {@code mixup}. */
