@@ -5,7 +5,7 @@ ResNet-20/56 as cambench's CifarResNet (3x3 stem 16, stages 16/32/64, post-activ
 blocks, 1x1 conv + BN projection shortcuts where the shape changes) and WRN-16-4 as its
 WideResNet (pre-activation, 1x1 conv shortcut); SGD momentum 0.9, weight decay 5e-4, cross
 entropy, random data (no input pipeline), warm-up then timed steps. Prints one JSON object.
-With --profile FILE, 10 more steps run under torch.profiler: a Chrome trace to FILE and the top
+With --profile FILE, 10 more steps run under torch.profiler (--profile-eval FILE: 4 evaluation batches): a Chrome trace to FILE and the top
 ops by self time to stderr (bench/profile-compare.py sets it beside cambench's).
 
     /usr/bin/python3 bench/pytorch_train.py --model resnet20 --classes 100 --batch 128 --threads 2
@@ -129,6 +129,7 @@ def main():
     ap.add_argument("--steps", type=int, default=60)
     ap.add_argument("--warmup", type=int, default=10)
     ap.add_argument("--profile", metavar="FILE", help="profile 10 more steps: Chrome trace to FILE")
+    ap.add_argument("--profile-eval", metavar="FILE", help="profile 4 more evaluation batches: Chrome trace to FILE")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.set_num_interop_threads(1)
@@ -164,6 +165,8 @@ def main():
         for _ in range(a.steps // 2):
             net(x).argmax(1).tolist()
         eval_s = time.perf_counter() - t0
+        if a.profile_eval:
+            profile(a.profile_eval, lambda: net(x).argmax(1).tolist(), 4)
     print(json.dumps({
         "framework": "pytorch-eager", "torch": torch.__version__, "model": a.model, "classes": a.classes,
         "batch": a.batch, "threads": a.threads, "steps": a.steps,

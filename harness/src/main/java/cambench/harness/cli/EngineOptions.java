@@ -14,8 +14,14 @@ public final class EngineOptions {
             defaultValue = "cpu")
     String device;
 
+    @Option(names = "--inference", description = "evaluation path: fused (BatchNorm folded into the convolutions,"
+            + " oneDNN layout kept between layers, for backbones that support it; CPU) or eager"
+            + " (default: ${DEFAULT-VALUE})", defaultValue = "fused")
+    String inference;
+
     /** Starts the engine and returns the device. */
     Device start() {
+        EngineSetup.setInference(inference);
         EngineSetup.start(threads);
         return EngineSetup.device(device);
     }

@@ -84,6 +84,10 @@ final class TrainBenchCommand implements Callable<Integer> {
             + " Chrome trace to FILE, top ops by self time to stderr")
     Path profile;
 
+    @Option(names = "--profile-eval", paramLabel = "FILE", description = "after the timed evaluation, profile one"
+            + " more evaluation pass: Chrome trace to FILE, top ops by self time per batch to stderr")
+    Path profileEval;
+
     @Mixin
     EngineOptions engine;
 
@@ -147,6 +151,11 @@ final class TrainBenchCommand implements Callable<Integer> {
                 trainer.benchEvaluate();
             }
             double evalSeconds = (System.nanoTime() - e0) / 1e9;
+            if (profileEval != null) {
+                int evalBatches = (test.count() + batch - 1) / batch;
+                OpProfile.print(OpProfile.record(profileEval, trainer::benchEvaluate), 30, evalBatches,
+                        spec.commandLine().getErr());
+            }
             out.put("model", model);
             out.put("classes", classes);
             out.put("batch", batch);
@@ -174,6 +183,7 @@ final class TrainBenchCommand implements Callable<Integer> {
             out.put("malloc_mmap_threshold", String.valueOf(System.getenv("MALLOC_MMAP_THRESHOLD_")));
             out.put("ld_preload", String.valueOf(System.getenv("LD_PRELOAD")));
             out.put("allocator", Allocator.name());
+            out.put("inference", trainer.inferencePath());
         }
         if (json) {
             spec.commandLine().getOut().println(RunStore.json().writeValueAsString(out));

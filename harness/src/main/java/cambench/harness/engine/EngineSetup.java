@@ -17,6 +17,7 @@ import java.nio.file.Paths;
  */
 public final class EngineSetup {
     private static volatile Engine engine;
+    private static volatile boolean fusedInference = true;
 
     private EngineSetup() {
     }
@@ -47,6 +48,24 @@ public final class EngineSetup {
         // found: off here, so evaluation, feature extraction and teacher passes build no graph.
         JniUtils.setGradMode(false);
         return engine;
+    }
+
+    /**
+     * Chooses the evaluation path for the process: {@code fused} (default) lets {@code Inference}
+     * use the oneDNN plan of backbones that have one, {@code eager} always runs the eager pass.
+     *
+     * @throws UserException for anything else
+     */
+    public static void setInference(String mode) {
+        if (!"fused".equals(mode) && !"eager".equals(mode)) {
+            throw new UserException("--inference must be fused or eager, got '" + mode + "'");
+        }
+        fusedInference = "fused".equals(mode);
+    }
+
+    /** Whether the fused evaluation path is allowed ({@link #setInference}). */
+    public static boolean fusedInference() {
+        return fusedInference;
     }
 
     /** The cache folder when neither DJL_CACHE_DIR nor the launcher sets one. */

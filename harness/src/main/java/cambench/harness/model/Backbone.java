@@ -1,6 +1,10 @@
 package cambench.harness.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import cambench.harness.engine.OneDnnKernel;
+
+import java.util.Optional;
 
 /**
  * A convolutional feature extractor: images [N, Cin, H, W] to its stage outputs and its last
@@ -38,6 +42,17 @@ public interface Backbone {
      *     before it flows on; the stage outputs returned are the mixed ones
      */
     BackboneOutput forward(NDArray x, boolean training, StageMix mix);
+
+    /**
+     * This backbone prepared for the oneDNN evaluation path with its current weights, when it has
+     * one ({@link Inference} falls back to the eager pass otherwise). Empty by default.
+     *
+     * @param kernel the oneDNN ops
+     * @param manager where the folded, prepacked weights go (closing it frees them)
+     */
+    default Optional<InferencePlan> inferencePlan(OneDnnKernel kernel, NDManager manager) {
+        return Optional.empty();
+    }
 
     /** A change of the state at a stage boundary (Manifold Mixup). */
     @FunctionalInterface

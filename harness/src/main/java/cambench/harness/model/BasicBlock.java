@@ -1,6 +1,10 @@
 package cambench.harness.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import cambench.harness.engine.OneDnnKernel;
+
+import java.util.function.BiFunction;
 
 /**
  * A post-activation residual basic block: conv3x3-BN-ReLU-conv3x3-BN, plus the shortcut, then
@@ -30,6 +34,22 @@ final class BasicBlock {
             projection = null;
             projectionBn = null;
         }
+    }
+
+    /**
+     * The block on the oneDNN path: conv1+bn1, conv2+bn2 and the projection folded and packed,
+     * applied in one kernel call to a blocked-layout input. Ungated blocks only (the caller checks).
+     */
+    BiFunction<NDArray, NDManager, NDArray> fuse(OneDnnKernel kernel, NDManager manager) {
+        FusedConv c1 = conv1.fuse(bn1, kernel, manager);
+        FusedConv c2 = conv2.fuse(bn2, kernel, manager);
+        FusedConv p = projection == null ? null : projection.fuse(projectionBn, kernel, manager);
+        NDArray[] convs = p == null
+                ? new NDArray[] {c1.packedWeight(), c1.bias(), c2.packedWeight(), c2.bias()}
+                : new NDArray[] {c1.packedWeight(), c1.bias(), c2.packedWeight(), c2.bias(), p.packedWeight(),
+                    p.bias()};
+        int stride = c1.stride();
+        return (x, out) -> kernel.basicBlock(out, x, stride, convs);
     }
 
     NDArray forward(NDArray x, boolean training) {

@@ -1,6 +1,7 @@
 package cambench.harness.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -24,6 +25,15 @@ public final class BatchNorm2d {
         beta = store.parameter(name + ".bias", shape, Init.constant(0f));
         runningMean = store.buffer(name + ".running_mean", shape, 0f);
         runningVar = store.buffer(name + ".running_var", shape, 1f);
+    }
+
+    /**
+     * Evaluation-mode BN as a per-channel affine map {@code x * scale + shift}: scale
+     * {@code gamma / sqrt(running_var + eps)}, shift {@code beta - running_mean * scale}.
+     */
+    NDArray[] evalScaleShift(NDManager m) {
+        NDArray scale = Ops.copyInto(m, gamma).divi(Ops.copyInto(m, runningVar).addi(EPS).sqrt());
+        return new NDArray[] {scale, Ops.copyInto(m, beta).subi(scale.mul(runningMean))};
     }
 
     /** Normalises {@code x}; in training also updates the running statistics in place. */

@@ -1,10 +1,14 @@
 package cambench.harness.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import cambench.harness.engine.OneDnnKernel;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
 
 /**
  * CIFAR ResNets of He et al. 2016 (depth 6n+2, basic blocks) in the variant used by CRD and
@@ -19,6 +23,7 @@ public final class CifarResNet implements Backbone {
     private final BatchNorm2d stemBn;
     private final List<List<BasicBlock>> stages = new ArrayList<>();
     private final int channels;
+    private final ResidualUnits units;
 
     /**
      * Builds the network.
@@ -32,6 +37,7 @@ public final class CifarResNet implements Backbone {
     public CifarResNet(ParameterStore store, int inputChannels, int stem, int[] widths, int blocksPerStage) {
         this.stem = new Conv2d(store, "conv1", inputChannels, stem, 3, 1, 1);
         this.stemBn = new BatchNorm2d(store, "bn1", stem);
+        this.units = store.residualUnits();
         int in = stem;
         for (int s = 0; s < widths.length; s++) {
             List<BasicBlock> blocks = new ArrayList<>();
@@ -67,6 +73,24 @@ public final class CifarResNet implements Backbone {
     @Override
     public int stageCount() {
         return stages.size();
+    }
+
+    /** Folded, packed stem and blocks; none while a residual gate (ShakeDrop, stochastic depth) is set. */
+    @Override
+    public Optional<InferencePlan> inferencePlan(OneDnnKernel kernel, NDManager manager) {
+        if (units.gated()) {
+            return Optional.empty();
+        }
+        FusedConv stemConv = stem.fuse(stemBn, kernel, manager);
+        List<BiFunction<NDArray, NDManager, NDArray>> blocks = new ArrayList<>();
+        stages.forEach(stage -> stage.forEach(b -> blocks.add(b.fuse(kernel, manager))));
+        return Optional.of((x, out) -> {
+            NDArray h = stemConv.apply(kernel, out, kernel.toOneDnn(out, x), true);
+            for (BiFunction<NDArray, NDManager, NDArray> block : blocks) {
+                h = block.apply(h, out);
+            }
+            return kernel.toDense(out, h);
+        });
     }
 
     @Override

@@ -1,7 +1,9 @@
 package cambench.harness.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import cambench.harness.engine.OneDnnKernel;
 
 /**
  * A 2-D convolution layer: weight [out, in/groups, k, k], optional bias [out].
@@ -47,6 +49,21 @@ public final class Conv2d {
         this.stride = new Shape(stride, stride);
         this.padding = new Shape(padding, padding);
         this.groups = groups;
+    }
+
+    /**
+     * This convolution with a BatchNorm that follows it folded in, prepacked for the oneDNN
+     * evaluation path: weight {@code w * s} and bias {@code (b - mean) * s + beta} per output
+     * channel, {@code s = gamma / sqrt(var + eps)} (the BN's running statistics, as in evaluation).
+     */
+    FusedConv fuse(BatchNorm2d bn, OneDnnKernel kernel, NDManager manager) {
+        NDArray[] scaleShift = bn.evalScaleShift(manager);
+        NDArray scale = scaleShift[0];
+        NDArray w = Ops.copyInto(manager, weight).muli(scale.reshape(-1, 1, 1, 1));
+        NDArray b = bias == null ? scaleShift[1] : Ops.copyInto(manager, bias).muli(scale).addi(scaleShift[1]);
+        int pad = (int) padding.get(0);
+        int s = (int) stride.get(0);
+        return new FusedConv(kernel.packConv(manager, w, pad, s, groups), b, pad, s, groups);
     }
 
     /** Applies the convolution to [N, in, H, W]. */

@@ -2,6 +2,8 @@ package cambench.harness.model;
 
 import ai.djl.ndarray.NDArray;
 
+import java.util.List;
+
 /**
  * A backbone, global average pooling and a classifier head, with the parameters of both.
  *
@@ -56,8 +58,21 @@ public final class Network implements AutoCloseable {
     /** Runs the network with {@code mix} at the backbone's stage boundaries ({@link Backbone#forward(NDArray, boolean, Backbone.StageMix)}). */
     public NetworkOutput forward(NDArray x, boolean training, Backbone.StageMix mix) {
         BackboneOutput b = backbone.forward(x, training, mix);
-        NDArray pooled = globalAveragePool(b.features());
-        return new NetworkOutput(b.stages(), b.features(), pooled, head.logits(pooled));
+        return output(b.stages(), b.features());
+    }
+
+    /**
+     * An evaluation-mode pass with the backbone's oneDNN plan ({@link Inference}): the plan's last
+     * feature map, then pooling and head as in {@link #forward(NDArray, boolean)}. No stage outputs
+     * (the list is empty).
+     */
+    public NetworkOutput forward(NDArray x, InferencePlan plan) {
+        return output(List.of(), plan.features(x, x.getManager()));
+    }
+
+    private NetworkOutput output(List<NDArray> stages, NDArray features) {
+        NDArray pooled = globalAveragePool(features);
+        return new NetworkOutput(stages, features, pooled, head.logits(pooled));
     }
 
     /** Mean over the spatial axes: [N, C, H, W] to [N, C]. */

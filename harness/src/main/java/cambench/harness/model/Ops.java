@@ -1,11 +1,17 @@
 package cambench.harness.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 /** Parameter-free tensor operations shared by the architectures, with PyTorch semantics. */
 final class Ops {
     private Ops() {
+    }
+
+    /** A copy of {@code x} owned by {@code m}, so that results computed from it land in {@code m} too. */
+    static NDArray copyInto(NDManager m, NDArray x) {
+        return m.zeros(x.getShape(), x.getDataType()).addi(x);
     }
 
     /** max(x, 0). */

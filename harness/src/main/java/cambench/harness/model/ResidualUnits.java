@@ -29,6 +29,11 @@ public final class ResidualUnits {
         this.gate = g;
     }
 
+    /** Whether a gate is set (the fused evaluation path does not apply gates). */
+    boolean gated() {
+        return gate != null;
+    }
+
     /** Where training is, for the gate's schedule (the trainer sets it before each training step). */
     public void setProgress(Progress p) {
         this.progress = java.util.Objects.requireNonNull(p, "progress");

@@ -12,8 +12,13 @@ public final class Environment {
     private Environment() {
     }
 
-    /** Versions, host, threads, device, and the code version and plugin hashes ({@link Provenance}). */
-    public static Map<String, String> describe(int threads, String device) {
+    /**
+     * Versions, host, threads, device, the evaluation path, and the code version and plugin hashes
+     * ({@link Provenance}).
+     *
+     * @param inference the path the run's evaluation took ({@code Trainer.inferencePath()}); left out when ""
+     */
+    public static Map<String, String> describe(int threads, String device, String inference) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("cambench", versionOf(Environment.class, "0.1.0"));
         env.put("engine", EngineSetup.version());
@@ -26,6 +31,9 @@ public final class Environment {
         env.put("device", device);
         env.put("graph_optimizer", "false");
         env.put("allocator", Allocator.name());
+        if (!inference.isEmpty()) {
+            env.put("inference", inference);
+        }
         Provenance.describe(env);
         return env;
     }

@@ -8,6 +8,7 @@ import ai.djl.training.GradientCollector;
 import cambench.harness.data.Batch;
 import cambench.harness.data.BatchLoader;
 import cambench.harness.model.Backbone;
+import cambench.harness.model.Inference;
 import cambench.harness.model.KernelCheck;
 import cambench.harness.model.Network;
 import cambench.harness.model.NetworkOutput;
@@ -59,6 +60,7 @@ public final class Trainer {
     private final Optimizer optimizer;
     private final Network teacher;
     private final List<Regularization> regularizers;
+    private String inferencePath = "";
 
     /**
      * Prepares a run.
@@ -389,16 +391,26 @@ public final class Trainer {
     /** Evaluates the current network on the test batches (eval mode, no gradient). */
     Evaluation evaluate() {
         Evaluation eval = new Evaluation();
-        try (BatchLoader.Epoch batches = test.epoch(0)) {
+        try (Inference inference = Inference.open(network, manager);
+                BatchLoader.Epoch batches = test.epoch(0)) {
+            inferencePath = inference.path();
             while (batches.hasNext()) {
                 Batch b = batches.next();
                 try (NDManager step = manager.newSubManager()) {
-                    NetworkOutput o = network.forward(input(step, b), false);
+                    NetworkOutput o = inference.forward(input(step, b));
                     eval.add(o.logits().toFloatArray(), b.y(), b.size());
                 }
             }
         }
         return eval;
+    }
+
+    /**
+     * The evaluation path of the last evaluation ({@link Inference#FUSED} or {@link Inference#EAGER};
+     * "" before the first), for run records.
+     */
+    public String inferencePath() {
+        return inferencePath;
     }
 
     private static NDArray input(NDManager m, Batch b) {

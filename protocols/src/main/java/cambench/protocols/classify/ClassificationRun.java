@@ -125,8 +125,8 @@ public final class ClassificationRun {
             dataInfo.put("test_augment", data.testAugment());
             dataInfo.put("drop_last", Boolean.toString(dropLast));
             return new RunRecord(RunRecord.FORMAT, cell.key(), cell, metrics, result.epochs(), dataInfo,
-                    Environment.describe(context.threads(), context.device().toString()), started,
-                    Instant.now().toString(), result.seconds(), result.resumedFromEpoch());
+                    Environment.describe(context.threads(), context.device().toString(), trainer.inferencePath()),
+                    started, Instant.now().toString(), result.seconds(), result.resumedFromEpoch());
         }
     }
 }

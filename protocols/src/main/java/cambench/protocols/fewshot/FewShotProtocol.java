@@ -16,6 +16,7 @@ import cambench.harness.fewshot.FeatureCache;
 import cambench.harness.fewshot.FineTuneHead;
 import cambench.harness.fewshot.FineTuneRecipe;
 import cambench.harness.model.CosineHead;
+import cambench.harness.model.Inference;
 import cambench.harness.model.LinearHead;
 import cambench.harness.model.ModelSpec;
 import cambench.harness.model.Models;
@@ -175,7 +176,8 @@ public abstract class FewShotProtocol implements Protocol {
             metrics.put("parameters", (double) net.store().parameterCount());
             metrics.put("fewshot_seconds", testSeconds);
             return new RunRecord(RunRecord.FORMAT, cell.key(), cell, metrics, result.epochs(),
-                    dataInfo(data, norm, classes, fineTune, settings), Environment.describe(context.threads(), context.device().toString()),
+                    dataInfo(data, norm, classes, fineTune, settings),
+                    Environment.describe(context.threads(), context.device().toString(), trainer.inferencePath()),
                     started, Instant.now().toString(), result.seconds() + testSeconds, result.resumedFromEpoch(),
                     samples);
         }
@@ -227,21 +229,25 @@ public abstract class FewShotProtocol implements Protocol {
         return dataInfo;
     }
 
-    /** Pooled features [N, D] of every image of {@code set} (eval mode, test transform). */
+    /**
+     * Pooled features [N, D] of every image of {@code set} (eval mode, test transform), on the
+     * evaluation path the trainer's evaluation took ({@link Inference}).
+     */
     static FeatureCache extract(Network net, ImageSet set, Augmentation aug, NDManager manager) {
         BatchLoader loader = BatchLoader.builder().setData(set).setBatchSize(256).optAugmentation(aug)
                 .optShuffle(false).build();
         int dim = net.backbone().featureChannels();
         float[] out = new float[set.count() * dim];
         int filled = 0;
-        try (BatchLoader.Epoch batches = loader.epoch(0)) {
+        try (Inference inference = Inference.open(net, manager);
+                BatchLoader.Epoch batches = loader.epoch(0)) {
             while (batches.hasNext()) {
                 Batch b = batches.next();
                 try (NDManager step = manager.newSubManager()) {
                     int floats = b.size() * b.sampleFloats();
                     float[] x = floats == b.x().length ? b.x() : java.util.Arrays.copyOf(b.x(), floats);
                     NDArray input = step.create(x, new Shape(b.size(), b.channels(), b.height(), b.width()));
-                    float[] pooled = net.forward(input, false).pooled().toFloatArray();
+                    float[] pooled = inference.forward(input).pooled().toFloatArray();
                     System.arraycopy(pooled, 0, out, filled * dim, pooled.length);
                     filled += b.size();
                 }
