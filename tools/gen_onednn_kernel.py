@@ -6,8 +6,9 @@
 DJL 0.33 binds no oneDNN-layout ("mkldnn") tensor ops, but it runs TorchScript, and TorchScript
 reaches every ATen op. This module is one method, forward(op, tensors, ints), that dispatches on an
 op code to the handful of ops the fused path needs: conversion to and from oneDNN's blocked layout,
-weight prepacking, convolution with bias and fused ReLU, in-place residual add, and a whole
-post-activation basic block in one call. The op codes are OneDnnKernel.Op in
+weight prepacking, convolution with bias and fused ReLU, in-place residual add, a whole
+post-activation basic block in one call, max pooling, and evaluation-mode BatchNorm (+ ReLU) for
+pre-activation nets. The op codes are OneDnnKernel.Op in
 harness/src/main/java/cambench/harness/engine/OneDnnKernel.java; keep both in step. The module
 holds no weights (the Java side passes them in), so the file is ~3 KB and its code is readable in
 the zip (code/__torch__.py). Before writing, every op is checked against dense eager PyTorch.
@@ -53,6 +54,13 @@ class OneDnnKernel(torch.nn.Module):
             else:
                 h = h.add_(ts[0])
             return torch.relu_(h)
+        if op == 6:  # MAX_POOL: ints kernel, stride, padding (floor mode)
+            return torch.max_pool2d(ts[0], [ints[0], ints[0]], [ints[1], ints[1]], [ints[2], ints[2]], [1, 1], False)
+        if op == 7:  # BATCH_NORM (evaluation, eps 1e-5): x, gamma, beta, running mean, running var; ints relu
+            y = torch.batch_norm(ts[0], ts[1], ts[2], ts[3], ts[4], False, 0.1, 1e-5, False)
+            if ints[0] == 1:
+                y = torch.relu_(y)
+            return y
         raise RuntimeError("onednn_kernel: unknown op " + str(op))
 
 
@@ -85,6 +93,13 @@ def check(m):
         h = torch.conv2d(torch.relu(torch.conv2d(xin, ws[0], ws[1], stride, 1)), w2, b2, 1, 1)
         sc = torch.conv2d(xin, wp, bp, stride, 0) if proj else xin
         assert (out - torch.relu(h + sc)).abs().max() < 1e-4, "basic block"
+    pooled = m(1, [m(6, [xm], [3, 2, 1])], [])
+    assert torch.equal(pooled, torch.max_pool2d(x, 3, 2, 1)), "max pool"
+    gamma, beta = torch.rand(8, generator=g) + 0.5, torch.randn(8, generator=g)
+    mean, var = 0.1 * torch.randn(8, generator=g), torch.rand(8, generator=g) + 0.5
+    bn = m(1, [m(7, [xm, gamma, beta, mean, var], [1])], [])
+    ref = torch.relu(torch.batch_norm(x, gamma, beta, mean, var, False, 0.1, 1e-5, False))
+    assert (bn - ref).abs().max() < 1e-5, "batch norm"
 
 
 def main():

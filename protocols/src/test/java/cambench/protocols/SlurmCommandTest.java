@@ -35,7 +35,7 @@ class SlurmCommandTest {
                 "#SBATCH --output=" + out.resolve("slurm/logs") + "/worker-%A_%a.log", "#SBATCH --partition=gpu",
                 "#SBATCH --gres=gpu:1", "#SBATCH --cpus-per-task=4", "#SBATCH --mem=16G",
                 "#SBATCH --time=1-00:00:00", "  'reproduce' \\", "  '--tables=3' \\", "  '--seeds=1' \\",
-                "  '--threads=4' \\", "  '--out=" + out + "'")) {
+                "  '--threads=4' \\", "  '--inference=fused' \\", "  '--out=" + out + "'")) {
             assertTrue(job.lines().anyMatch(line::equals), line + " missing in\n" + job);
         }
         String report = Files.readString(out.resolve("slurm/report.sbatch"));

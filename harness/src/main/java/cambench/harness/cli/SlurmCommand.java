@@ -2,6 +2,7 @@ package cambench.harness.cli;
 
 import cambench.api.Objectives;
 import cambench.api.UserException;
+import cambench.harness.engine.EngineSetup;
 import cambench.harness.run.Provenance;
 import cambench.results.plan.Plan;
 import picocli.CommandLine;
@@ -168,6 +169,7 @@ final class SlurmCommand implements Callable<Integer> {
         if (!engine.device.matches("cpu|gpu(:\\d+)?")) {
             throw new UserException("--device must be cpu, gpu or gpu:<index>, got '" + engine.device + "'");
         }
+        EngineSetup.setInference(engine.inference);
         if (run.dataRoot != null && !Files.isDirectory(run.dataRoot)) {
             throw new UserException("--data-root " + run.dataRoot + ": no such folder");
         }
@@ -196,7 +198,8 @@ final class SlurmCommand implements Callable<Integer> {
             args.add("--plugins=" + String.join(",",
                     plugins.plugins.stream().map(p -> p.toAbsolutePath().normalize().toString()).toList()));
         }
-        args.addAll(List.of("--threads=" + threads, "--device=" + engine.device, "--out=" + out));
+        args.addAll(List.of("--threads=" + threads, "--device=" + engine.device, "--inference=" + engine.inference,
+                "--out=" + out));
         StringBuilder s = new StringBuilder("#!/bin/bash\n");
         s.append("#SBATCH --job-name=").append(jobName).append('\n');
         s.append("#SBATCH --array=0-").append(workers - 1).append('\n');

@@ -12,6 +12,7 @@ import cambench.harness.engine.Allocator;
 import cambench.harness.engine.EngineSetup;
 import cambench.harness.engine.OpProfile;
 import cambench.harness.engine.ProcessClock;
+import cambench.harness.model.Inference;
 import cambench.harness.model.ModelSpec;
 import cambench.harness.model.Models;
 import cambench.harness.model.Network;
@@ -50,7 +51,8 @@ import java.util.concurrent.Callable;
  * no-leak check). For an objective other than {@code ce}, {@code step_time_over_ce} is its step
  * time over ce's, measured in alternating blocks within this process. Evaluation runs the real
  * evaluation path (test batches of {@code --batch}, eval mode, logits to the host) over at least
- * {@code steps / 2} batches' worth of images, as {@code bench/pytorch_train.py} does.
+ * {@code steps / 2} batches' worth of images, as {@code bench/pytorch_train.py} does, in one pass over a
+ * test set of that size (up to 4096 images, then several passes), after one untimed pass.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, showDefaultValues = true,
         header = "Training speed: images/s of the training step, evaluation and data pipeline; RSS and live arrays.")
@@ -103,7 +105,11 @@ final class TrainBenchCommand implements Callable<Integer> {
         Device device = engine.start();
         int perClass = Math.max(4, (8 * batch + classes - 1) / classes);
         ImageSet train = GlyphSet.render(classes, perClass, 32, 3, 1, 0);
-        ImageSet test = GlyphSet.render(classes, Math.max(2, 512 / classes), 32, 3, 2, 0);
+        // one evaluation covers steps / 2 batches when that is at most 4096 images (a real test set is
+        // evaluated in one pass, so the per-evaluation set-up is paid once), else it is repeated
+        int evalImages = Math.max(2 * classes, (steps / 2) * batch);
+        ImageSet test = GlyphSet.render(classes, Math.max(2, (Math.min(evalImages, 4096) + classes - 1) / classes),
+                32, 3, 2, 0);
         Normalization norm = Normalization.of(train);
         Augmentation trainAug = Augmentation.parse(augment, norm);
         double dataRate = BatchLoader.measureImagesPerSecond(train, trainAug, batch, Math.max(40, steps));
@@ -145,12 +151,14 @@ final class TrainBenchCommand implements Callable<Integer> {
             }
             loop.close();
             trainer.benchEvaluate();
-            int evalPasses = Math.max(1, (int) Math.ceil((steps / 2) * (double) batch / test.count()));
+            int evalPasses = Math.max(1, (int) Math.ceil(evalImages / (double) test.count()));
             long e0 = System.nanoTime();
             for (int i = 0; i < evalPasses; i++) {
                 trainer.benchEvaluate();
             }
             double evalSeconds = (System.nanoTime() - e0) / 1e9;
+            String evalPath = trainer.inferencePath();
+            double eagerEvalSeconds = Inference.FUSED.equals(evalPath) ? eagerEvalSeconds(trainer, evalPasses) : 0;
             if (profileEval != null) {
                 int evalBatches = (test.count() + batch - 1) / batch;
                 OpProfile.print(OpProfile.record(profileEval, trainer::benchEvaluate), 30, evalBatches,
@@ -169,6 +177,9 @@ final class TrainBenchCommand implements Callable<Integer> {
             out.put("train_cpu_ms_per_step", cpuMsPerStep);
             out.put("data_wait_ms_per_step", 1000 * waitSeconds / steps);
             out.put("eval_images_per_s", evalPasses * (double) test.count() / evalSeconds);
+            if (eagerEvalSeconds > 0) {
+                out.put("eval_eager_images_per_s", evalPasses * (double) test.count() / eagerEvalSeconds);
+            }
             out.put("eval_images", evalPasses * test.count());
             out.put("data_images_per_s", dataRate);
             out.put("data_over_train", dataRate / (steps * (double) batch / trainSeconds));
@@ -183,7 +194,7 @@ final class TrainBenchCommand implements Callable<Integer> {
             out.put("malloc_mmap_threshold", String.valueOf(System.getenv("MALLOC_MMAP_THRESHOLD_")));
             out.put("ld_preload", String.valueOf(System.getenv("LD_PRELOAD")));
             out.put("allocator", Allocator.name());
-            out.put("inference", trainer.inferencePath());
+            out.put("inference", evalPath);
         }
         if (json) {
             spec.commandLine().getOut().println(RunStore.json().writeValueAsString(out));
@@ -192,6 +203,21 @@ final class TrainBenchCommand implements Callable<Integer> {
         }
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    /** Seconds of {@code passes} evaluations on the eager path (after one untimed), for the fused path's gain. */
+    private static double eagerEvalSeconds(Trainer trainer, int passes) {
+        EngineSetup.setInference("eager");
+        try {
+            trainer.benchEvaluate();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < passes; i++) {
+                trainer.benchEvaluate();
+            }
+            return (System.nanoTime() - t0) / 1e9;
+        } finally {
+            EngineSetup.setInference("fused");
+        }
     }
 
     private static Trainer benchTrainer(Network net, ObjectiveInstance obj, Recipe recipe, BatchLoader train,

@@ -18,14 +18,14 @@ import java.util.Optional;
 
 /**
  * oneDNN inference ops that DJL 0.33 does not bind: tensors in oneDNN's blocked layout, prepacked
- * convolution weights, convolution with bias and fused ReLU, in-place residual add, and a whole
- * post-activation basic block in one call.
+ * convolution weights, convolution with bias and fused ReLU, in-place residual add, a whole
+ * post-activation basic block in one call, max pooling, and evaluation-mode BatchNorm.
  *
  * <p>They are reached through a tiny TorchScript module (resource {@code onednn_kernel.pt}, written
  * by {@code tools/gen_onednn_kernel.py}; one method that dispatches on an op code). Between layers
  * the activations stay in the blocked layout, so the two reorders around every dense convolution
  * disappear; with BatchNorm folded into the weights (the caller's job) the evaluation pass is
- * about 1.3x faster than the eager one on CIFAR ResNets (README, Performance).
+ * about 1.3x faster than the eager one on ResNet-20 (README, Performance).
  *
  * <p>Arrays in the blocked layout are only good for this class's ops and for {@link #toDense}.
  * CPU only. The module runs through DJL's native module call with its training flag set, because
@@ -39,6 +39,8 @@ public final class OneDnnKernel {
     private static final long CONV = 3;
     private static final long ADD = 4;
     private static final long BASIC_BLOCK = 5;
+    private static final long MAX_POOL = 6;
+    private static final long BATCH_NORM = 7;
     private static final long[] NONE = new long[0];
 
     private static Optional<OneDnnKernel> loaded;
@@ -143,6 +145,20 @@ public final class OneDnnKernel {
         ts[0] = x;
         System.arraycopy(convs, 0, ts, 1, convs.length);
         return call(out, BASIC_BLOCK, new long[] {stride}, ts);
+    }
+
+    /** Square max pooling (floor mode) of a blocked-layout {@code x}. */
+    public NDArray maxPool(NDManager out, NDArray x, int kernel, int stride, int padding) {
+        return call(out, MAX_POOL, new long[] {kernel, stride, padding}, x);
+    }
+
+    /**
+     * Evaluation-mode BatchNorm (eps 1e-5) of a blocked-layout {@code x} with its running statistics,
+     * then ReLU if asked (the pre-activation of WRN-style blocks).
+     */
+    public NDArray batchNorm(NDManager out, NDArray x, NDArray gamma, NDArray beta, NDArray mean, NDArray var,
+            boolean relu) {
+        return call(out, BATCH_NORM, new long[] {relu ? 1 : 0}, x, gamma, beta, mean, var);
     }
 
     private NDArray call(NDManager out, long op, long[] ints, NDArray... tensors) {

@@ -4,13 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import cambench.harness.engine.OneDnnKernel;
 
-import java.util.function.BiFunction;
+import java.util.Optional;
 
 /**
  * A post-activation residual basic block: conv3x3-BN-ReLU-conv3x3-BN, plus the shortcut, then
  * ReLU. The shortcut is a 1x1 conv + BN projection when stride or width change (option B).
  */
-final class BasicBlock {
+final class BasicBlock implements Block {
     private final Conv2d conv1;
     private final BatchNorm2d bn1;
     private final Conv2d conv2;
@@ -38,9 +38,13 @@ final class BasicBlock {
 
     /**
      * The block on the oneDNN path: conv1+bn1, conv2+bn2 and the projection folded and packed,
-     * applied in one kernel call to a blocked-layout input. Ungated blocks only (the caller checks).
+     * applied in one kernel call to a blocked-layout input; none while gated.
      */
-    BiFunction<NDArray, NDManager, NDArray> fuse(OneDnnKernel kernel, NDManager manager) {
+    @Override
+    public Optional<FusedBlock> fuse(OneDnnKernel kernel, NDManager manager) {
+        if (units.gated()) {
+            return Optional.empty();
+        }
         FusedConv c1 = conv1.fuse(bn1, kernel, manager);
         FusedConv c2 = conv2.fuse(bn2, kernel, manager);
         FusedConv p = projection == null ? null : projection.fuse(projectionBn, kernel, manager);
@@ -49,10 +53,11 @@ final class BasicBlock {
                 : new NDArray[] {c1.packedWeight(), c1.bias(), c2.packedWeight(), c2.bias(), p.packedWeight(),
                     p.bias()};
         int stride = c1.stride();
-        return (x, out) -> kernel.basicBlock(out, x, stride, convs);
+        return Optional.of((x, out) -> kernel.basicBlock(out, x, stride, convs));
     }
 
-    NDArray forward(NDArray x, boolean training) {
+    @Override
+    public NDArray forward(NDArray x, boolean training) {
         NDArray h = bn1.forward(conv1.forward(x), training).getNDArrayInternal().relu();
         h = units.apply(bn2.forward(conv2.forward(h), training), unit, training);
         NDArray shortcut = projection == null ? x : projectionBn.forward(projection.forward(x), training);

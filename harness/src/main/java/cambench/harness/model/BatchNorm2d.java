@@ -3,6 +3,7 @@ package cambench.harness.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import cambench.harness.engine.OneDnnKernel;
 
 /**
  * Batch normalisation over the channel axis of [N, C, H, W] (or [N, C]), PyTorch semantics:
@@ -34,6 +35,11 @@ public final class BatchNorm2d {
     NDArray[] evalScaleShift(NDManager m) {
         NDArray scale = Ops.copyInto(m, gamma).divi(Ops.copyInto(m, runningVar).addi(EPS).sqrt());
         return new NDArray[] {scale, Ops.copyInto(m, beta).subi(scale.mul(runningMean))};
+    }
+
+    /** Evaluation-mode BN of a blocked-layout {@code x} on the oneDNN path, then ReLU if asked. */
+    NDArray evalForward(OneDnnKernel kernel, NDManager out, NDArray x, boolean relu) {
+        return kernel.batchNorm(out, x, gamma, beta, runningMean, runningVar, relu);
     }
 
     /** Normalises {@code x}; in training also updates the running statistics in place. */

@@ -1,6 +1,10 @@
 package cambench.harness.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import cambench.harness.engine.OneDnnKernel;
+
+import java.util.Optional;
 
 /**
  * A post-activation bottleneck block: conv1x1-BN-ReLU, conv3x3 (stride, groups)-BN-ReLU,
@@ -34,6 +38,22 @@ final class Bottleneck implements Block {
         projection = (stride != 1 || in != out)
                 ? new ConvBn(store, name + ".downsample.0", name + ".downsample.1", in, out, 1, stride, false)
                 : null;
+    }
+
+    /** reduce, 3x3 and expand with their BNs folded, the projection too; none while gated. */
+    @Override
+    public Optional<FusedBlock> fuse(OneDnnKernel kernel, NDManager manager) {
+        if (units.gated()) {
+            return Optional.empty();
+        }
+        FusedConv r = reduce.fusedConv(kernel, manager);
+        FusedConv c = conv.fusedConv(kernel, manager);
+        FusedConv e = expand.fusedConv(kernel, manager);
+        FusedConv p = projection == null ? null : projection.fusedConv(kernel, manager);
+        return Optional.of((x, out) -> {
+            NDArray h = e.apply(kernel, out, c.apply(kernel, out, r.apply(kernel, out, x, true), true), false);
+            return kernel.add(out, h, p == null ? x : p.apply(kernel, out, x, false), true);
+        });
     }
 
     @Override

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BiFunction;
 
 /**
  * CIFAR ResNets of He et al. 2016 (depth 6n+2, basic blocks) in the variant used by CRD and
@@ -82,15 +81,13 @@ public final class CifarResNet implements Backbone {
             return Optional.empty();
         }
         FusedConv stemConv = stem.fuse(stemBn, kernel, manager);
-        List<BiFunction<NDArray, NDManager, NDArray>> blocks = new ArrayList<>();
-        stages.forEach(stage -> stage.forEach(b -> blocks.add(b.fuse(kernel, manager))));
-        return Optional.of((x, out) -> {
-            NDArray h = stemConv.apply(kernel, out, kernel.toOneDnn(out, x), true);
-            for (BiFunction<NDArray, NDManager, NDArray> block : blocks) {
-                h = block.apply(h, out);
+        FusedBlock body = (x, out) -> stemConv.apply(kernel, out, x, true);
+        for (List<BasicBlock> stage : stages) {
+            for (BasicBlock b : stage) {
+                body = body.then(b.fuse(kernel, manager).orElseThrow());
             }
-            return kernel.toDense(out, h);
-        });
+        }
+        return Optional.of(body.asPlan(kernel));
     }
 
     @Override

@@ -53,17 +53,41 @@ public final class Conv2d {
 
     /**
      * This convolution with a BatchNorm that follows it folded in, prepacked for the oneDNN
-     * evaluation path: weight {@code w * s} and bias {@code (b - mean) * s + beta} per output
+     * evaluation path: weight {@code w * s} and bias {@code b * s + beta - mean * s} per output
      * channel, {@code s = gamma / sqrt(var + eps)} (the BN's running statistics, as in evaluation).
+     * With {@code bn == null} the convolution alone (bias 0 when it has none).
      */
     FusedConv fuse(BatchNorm2d bn, OneDnnKernel kernel, NDManager manager) {
-        NDArray[] scaleShift = bn.evalScaleShift(manager);
-        NDArray scale = scaleShift[0];
-        NDArray w = Ops.copyInto(manager, weight).muli(scale.reshape(-1, 1, 1, 1));
-        NDArray b = bias == null ? scaleShift[1] : Ops.copyInto(manager, bias).muli(scale).addi(scaleShift[1]);
+        NDArray w;
+        NDArray b;
+        if (bn == null) {
+            w = weight;
+            b = bias == null ? manager.zeros(new Shape(weight.getShape().get(0))) : Ops.copyInto(manager, bias);
+        } else {
+            NDArray[] scaleShift = bn.evalScaleShift(manager);
+            NDArray scale = scaleShift[0];
+            w = Ops.copyInto(manager, weight).muli(scale.reshape(-1, 1, 1, 1));
+            b = bias == null ? scaleShift[1] : Ops.copyInto(manager, bias).muli(scale).addi(scaleShift[1]);
+        }
         int pad = (int) padding.get(0);
         int s = (int) stride.get(0);
         return new FusedConv(kernel.packConv(manager, w, pad, s, groups), b, pad, s, groups);
+    }
+
+    /** This convolution alone as a unit of a staged backbone (e.g. a stem without BN). */
+    Block asBlock() {
+        return new Block() {
+            @Override
+            public NDArray forward(NDArray x, boolean training) {
+                return Conv2d.this.forward(x);
+            }
+
+            @Override
+            public java.util.Optional<FusedBlock> fuse(OneDnnKernel kernel, NDManager manager) {
+                FusedConv c = Conv2d.this.fuse(null, kernel, manager);
+                return java.util.Optional.of((x, out) -> c.apply(kernel, out, x, false));
+            }
+        };
     }
 
     /** Applies the convolution to [N, in, H, W]. */

@@ -1,6 +1,10 @@
 package cambench.harness.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import cambench.harness.engine.OneDnnKernel;
+
+import java.util.Optional;
 
 /**
  * A convolution followed by BatchNorm, optionally ReLU: the post-activation unit that most of the
@@ -28,6 +32,33 @@ final class ConvBn implements Block {
         this.conv = conv;
         this.bn = new BatchNorm2d(store, bnName, out);
         this.relu = relu;
+    }
+
+    /** The convolution with the BN folded in ({@link Conv2d#fuse}). */
+    FusedConv fusedConv(OneDnnKernel kernel, NDManager manager) {
+        return conv.fuse(bn, kernel, manager);
+    }
+
+    @Override
+    public Optional<FusedBlock> fuse(OneDnnKernel kernel, NDManager manager) {
+        FusedConv c = fusedConv(kernel, manager);
+        return Optional.of((x, out) -> c.apply(kernel, out, x, relu));
+    }
+
+    /** This unit, then square max pooling (floor mode): a pooled stem or a Conv-4 block. */
+    Block thenMaxPool(int kernel, int stride, int padding) {
+        return new Block() {
+            @Override
+            public NDArray forward(NDArray x, boolean training) {
+                return Ops.maxPool(ConvBn.this.forward(x, training), kernel, stride, padding);
+            }
+
+            @Override
+            public Optional<FusedBlock> fuse(OneDnnKernel k, NDManager manager) {
+                return ConvBn.this.fuse(k, manager).map(c -> c.then((x, out) -> k.maxPool(out, x, kernel, stride,
+                        padding)));
+            }
+        };
     }
 
     @Override

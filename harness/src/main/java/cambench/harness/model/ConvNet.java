@@ -45,9 +45,7 @@ public final class ConvNet {
             boolean pooled = i < pooledBlocks;
             Conv2d conv = new Conv2d(store, "trunk." + i + ".C", in, WIDTH, 3, 1, pooled ? pooledPadding : 1, 1, true);
             ConvBn unit = new ConvBn(conv, store, "trunk." + i + ".BN", WIDTH, true);
-            stages.add(List.of(pooled
-                    ? (x, training) -> Ops.maxPool(unit.forward(x, training), 2, 2, 0)
-                    : unit));
+            stages.add(List.of(pooled ? unit.thenMaxPool(2, 2, 0) : unit));
             in = WIDTH;
         }
         return new StagedBackbone(Block.identity(), stages, Block.identity(), WIDTH);

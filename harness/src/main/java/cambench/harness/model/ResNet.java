@@ -71,9 +71,7 @@ public final class ResNet {
         int in = config.base();
         ConvBn stemConv = new ConvBn(store, "conv1", "bn1", spec.inputChannels(), in,
                 config.imagenetStem() ? 7 : 3, config.imagenetStem() ? 2 : 1, true);
-        Block stem = config.imagenetStem()
-                ? (x, training) -> Ops.maxPool(stemConv.forward(x, training), 3, 2, 1)
-                : stemConv;
+        Block stem = config.imagenetStem() ? stemConv.thenMaxPool(3, 2, 1) : stemConv;
         List<List<Block>> stages = new ArrayList<>();
         for (int s = 0; s < config.layers().length; s++) {
             int planes = config.base() << s;
@@ -86,7 +84,7 @@ public final class ResNet {
                     blocks.add(new Bottleneck(store, name, in, width, 4 * planes, stride, config.groups()));
                     in = 4 * planes;
                 } else {
-                    blocks.add(new BasicBlock(store, name, in, planes, stride)::forward);
+                    blocks.add(new BasicBlock(store, name, in, planes, stride));
                     in = planes;
                 }
             }

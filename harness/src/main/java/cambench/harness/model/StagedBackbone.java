@@ -1,9 +1,12 @@
 package cambench.harness.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import cambench.harness.engine.OneDnnKernel;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A backbone made of a stem, stages of blocks and a tail: {@code features = tail(stages(stem(x)))}.
@@ -41,6 +44,18 @@ final class StagedBackbone implements Backbone {
     @Override
     public int stageCount() {
         return stages.size();
+    }
+
+    /** Stem, every block and the tail on the oneDNN path, when each of them has a fused form. */
+    @Override
+    public Optional<InferencePlan> inferencePlan(OneDnnKernel kernel, NDManager manager) {
+        Optional<FusedBlock> body = stem.fuse(kernel, manager);
+        for (List<Block> stage : stages) {
+            for (Block block : stage) {
+                body = body.flatMap(b -> block.fuse(kernel, manager).map(b::then));
+            }
+        }
+        return body.flatMap(b -> tail.fuse(kernel, manager).map(b::then)).map(b -> b.asPlan(kernel));
     }
 
     @Override

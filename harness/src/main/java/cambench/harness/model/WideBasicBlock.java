@@ -1,6 +1,10 @@
 package cambench.harness.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import cambench.harness.engine.OneDnnKernel;
+
+import java.util.Optional;
 
 /**
  * The pre-activation basic block of Wide ResNets: BN-ReLU-conv3x3-BN-ReLU-(dropout)-conv3x3, plus
@@ -27,6 +31,26 @@ final class WideBasicBlock implements Block {
         this.shortcut = (in == out && stride == 1) ? null
                 : new Conv2d(store, name + ".convShortcut", in, out, 1, stride, 0);
         this.dropout = dropout;
+    }
+
+    /**
+     * bn1-ReLU on the kernel, conv1 with bn2 folded (+ ReLU), conv2, the shortcut, add (dropout is
+     * off in evaluation); none while gated.
+     */
+    @Override
+    public Optional<FusedBlock> fuse(OneDnnKernel kernel, NDManager manager) {
+        if (units.gated()) {
+            return Optional.empty();
+        }
+        FusedConv c1 = conv1.fuse(mid.bn(), kernel, manager);
+        FusedConv c2 = conv2.fuse(null, kernel, manager);
+        FusedConv sc = shortcut == null ? null : shortcut.fuse(null, kernel, manager);
+        BatchNorm2d preBn = pre.bn();
+        return Optional.of((x, out) -> {
+            NDArray a = preBn.evalForward(kernel, out, x, true);
+            NDArray h = c2.apply(kernel, out, c1.apply(kernel, out, a, true), false);
+            return kernel.add(out, h, sc == null ? x : sc.apply(kernel, out, a, false), false);
+        });
     }
 
     @Override

@@ -51,7 +51,7 @@ public final class WideResNet {
             }
             stages.add(blocks);
         }
-        return new StagedBackbone((x, training) -> stem.forward(x), stages, new BnRelu(store, "bn1", in), in);
+        return new StagedBackbone(stem.asBlock(), stages, new BnRelu(store, "bn1", in), in);
     }
 
     /**

@@ -24,8 +24,10 @@ import java.util.Random;
 /**
  * The oneDNN evaluation path against the eager one: same feature maps, pooled features and logits
  * up to float32 rounding, same predictions, with non-trivial BatchNorm statistics and affine
- * parameters (so that folding has something to fold), on both block kinds (identity and projection
- * shortcuts, strided and not); the fallbacks; and no arrays left behind.
+ * parameters (so that folding has something to fold), on every block kind that has a fused form
+ * (CIFAR basic blocks with identity and projection shortcuts, WRN pre-activation blocks and tail,
+ * the ImageNet stem with max pooling, bottlenecks, Conv-4 with biases); the fallbacks; and no
+ * arrays left behind.
  */
 @Tag("engine")
 class InferenceTest {
@@ -46,17 +48,20 @@ class InferenceTest {
     /** Running statistics and BN affine parameters away from their initial 0/1, as after training. */
     private static void perturbBatchNorm(Network net, long seed) {
         Random rnd = new Random(seed);
-        Map<String, NDArray> all = new java.util.HashMap<>(net.store().parameters());
+        Map<String, NDArray> all = new java.util.TreeMap<>(net.store().parameters());
         all.putAll(net.store().buffers());
+        java.util.Set<String> bns = new java.util.HashSet<>();
+        all.keySet().stream().filter(k -> k.endsWith(".running_mean"))
+                .forEach(k -> bns.add(k.substring(0, k.length() - ".running_mean".length())));
+        assertTrue(!bns.isEmpty());
         all.forEach((name, a) -> {
-            boolean bn = name.contains("bn") || name.contains("downsample.1");
-            if (!bn || a.getShape().dimension() != 1) {
+            String prefix = name.substring(0, name.lastIndexOf('.'));
+            if (!bns.contains(prefix)) {
                 return;
             }
             float[] v = a.toFloatArray();
             for (int i = 0; i < v.length; i++) {
-                v[i] = name.endsWith("running_var") ? 0.5f + rnd.nextFloat()
-                        : name.endsWith("weight") ? 0.5f + rnd.nextFloat()
+                v[i] = name.endsWith("running_var") || name.endsWith("weight") ? 0.5f + rnd.nextFloat()
                         : (float) (0.2 * rnd.nextGaussian());
             }
             a.set(v);
@@ -64,7 +69,7 @@ class InferenceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"resnet8", "resnet20", "resnet8x4"})
+    @ValueSource(strings = {"resnet8", "resnet20", "resnet8x4", "wrn_16_2", "resnet10", "resnet50_cifar", "conv4"})
     void fusedPath_matchesTheEagerPassUpToRounding(String model) {
         try (Network net = Models.create(model, new ModelSpec(3, 32, 10, 0), 5, manager)) {
             perturbBatchNorm(net, 11);
@@ -126,9 +131,11 @@ class InferenceTest {
                 assertEquals(Inference.EAGER, inference.path(), "a residual gate is not folded");
             }
         }
-        try (Network net = Models.create("wrn_16_1", new ModelSpec(3, 32, 10, 0), 5, manager);
-                Inference inference = Inference.open(net, manager)) {
-            assertEquals(Inference.EAGER, inference.path(), "no plan for pre-activation nets (yet)");
+        for (String model : new String[] {"vgg8", "mobilenetv2", "pyramidnet11_48"}) {
+            try (Network net = Models.create(model, new ModelSpec(3, 32, 10, 0), 5, manager);
+                    Inference inference = Inference.open(net, manager)) {
+                assertEquals(Inference.EAGER, inference.path(), model + " has no fused form (yet)");
+            }
         }
     }
 
