@@ -74,7 +74,7 @@ public final class CifarResNet implements Backbone {
         return stages.size();
     }
 
-    /** Folded, packed stem and blocks; none while a residual gate (ShakeDrop, stochastic depth) is set. */
+    /** Folded, packed stem and blocks; none while a residual gate (ShakeDrop, stochastic depth, DropBlock) is set. */
     @Override
     public Optional<InferencePlan> inferencePlan(OneDnnKernel kernel, NDManager manager) {
         if (units.gated()) {
