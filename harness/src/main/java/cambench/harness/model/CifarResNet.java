@@ -22,7 +22,6 @@ public final class CifarResNet implements Backbone {
     private final BatchNorm2d stemBn;
     private final List<List<BasicBlock>> stages = new ArrayList<>();
     private final int channels;
-    private final ResidualUnits units;
 
     /**
      * Builds the network.
@@ -36,7 +35,6 @@ public final class CifarResNet implements Backbone {
     public CifarResNet(ParameterStore store, int inputChannels, int stem, int[] widths, int blocksPerStage) {
         this.stem = new Conv2d(store, "conv1", inputChannels, stem, 3, 1, 1);
         this.stemBn = new BatchNorm2d(store, "bn1", stem);
-        this.units = store.residualUnits();
         int in = stem;
         for (int s = 0; s < widths.length; s++) {
             List<BasicBlock> blocks = new ArrayList<>();
@@ -74,20 +72,17 @@ public final class CifarResNet implements Backbone {
         return stages.size();
     }
 
-    /** Folded, packed stem and blocks; none while a residual gate (ShakeDrop, stochastic depth, DropBlock) is set. */
+    /**
+     * Folded, packed stem and blocks; none while a residual gate (ShakeDrop, stochastic depth,
+     * DropBlock) is set (the blocks then have no fused form).
+     */
     @Override
     public Optional<InferencePlan> inferencePlan(OneDnnKernel kernel, NDManager manager) {
-        if (units.gated()) {
-            return Optional.empty();
-        }
         FusedConv stemConv = stem.fuse(stemBn, kernel, manager);
-        FusedBlock body = (x, out) -> stemConv.apply(kernel, out, x, true);
-        for (List<BasicBlock> stage : stages) {
-            for (BasicBlock b : stage) {
-                body = body.then(b.fuse(kernel, manager).orElseThrow());
-            }
-        }
-        return Optional.of(body.asPlan(kernel));
+        List<BasicBlock> blocks = new ArrayList<>();
+        stages.forEach(blocks::addAll);
+        return FusedBlock.chain(Optional.of((x, out) -> stemConv.apply(kernel, out, x, true)), blocks, kernel,
+                manager).map(b -> b.asPlan(kernel));
     }
 
     @Override

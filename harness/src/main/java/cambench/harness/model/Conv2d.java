@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import cambench.harness.engine.OneDnnKernel;
 
+import java.util.Optional;
+
 /**
  * A 2-D convolution layer: weight [out, in/groups, k, k], optional bias [out].
  *
@@ -83,9 +85,9 @@ public final class Conv2d {
             }
 
             @Override
-            public java.util.Optional<FusedBlock> fuse(OneDnnKernel kernel, NDManager manager) {
+            public Optional<FusedBlock> fuse(OneDnnKernel kernel, NDManager manager) {
                 FusedConv c = Conv2d.this.fuse(null, kernel, manager);
-                return java.util.Optional.of((x, out) -> c.apply(kernel, out, x, false));
+                return Optional.of((x, out) -> c.apply(kernel, out, x, false));
             }
         };
     }

@@ -49,13 +49,10 @@ final class StagedBackbone implements Backbone {
     /** Stem, every block and the tail on the oneDNN path, when each of them has a fused form. */
     @Override
     public Optional<InferencePlan> inferencePlan(OneDnnKernel kernel, NDManager manager) {
-        Optional<FusedBlock> body = stem.fuse(kernel, manager);
-        for (List<Block> stage : stages) {
-            for (Block block : stage) {
-                body = body.flatMap(b -> block.fuse(kernel, manager).map(b::then));
-            }
-        }
-        return body.flatMap(b -> tail.fuse(kernel, manager).map(b::then)).map(b -> b.asPlan(kernel));
+        List<Block> units = new ArrayList<>();
+        stages.forEach(units::addAll);
+        units.add(tail);
+        return FusedBlock.chain(stem.fuse(kernel, manager), units, kernel, manager).map(b -> b.asPlan(kernel));
     }
 
     @Override
