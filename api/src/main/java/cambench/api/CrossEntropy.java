@@ -28,8 +28,9 @@ public final class CrossEntropy {
      * @return scalar
      */
     public static NDArray kl(NDArray teacher, NDArray student, double temperature) {
-        NDArray logPt = teacher.stopGradient().div((float) temperature).logSoftmax(1);
-        NDArray logPs = student.div((float) temperature).logSoftmax(1);
-        return logPt.exp().mul(logPt.sub(logPs)).sum(new int[] {1}).mean().mul((float) (temperature * temperature));
+        NDArray logPt = Scalars.over(teacher.stopGradient(), (float) temperature).logSoftmax(1);
+        NDArray logPs = Scalars.over(student, (float) temperature).logSoftmax(1);
+        return Scalars.times(logPt.exp().mul(logPt.sub(logPs)).sum(new int[] {1}).mean(),
+                (float) (temperature * temperature));
     }
 }

@@ -42,6 +42,6 @@ public record HiddenMix(int boundary, long[] partners, double lambda) {
     /** The mixed state {@code lambda h + (1 - lambda) h[partners]} (weights in float: 1 - (float) lambda). */
     public NDArray mix(NDArray h) {
         float l = (float) lambda;
-        return h.mul(l).add(partnersOf(h).mul(1 - l));
+        return Scalars.times(h, l).add(Scalars.times(partnersOf(h), 1 - l));
     }
 }

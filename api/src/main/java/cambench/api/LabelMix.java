@@ -37,9 +37,9 @@ public record LabelMix(NDArray partnerLabels, double lambda) {
         for (String name : names) {
             NDArray va = a.asMap().get(name);
             NDArray vb = bm.get(name);
-            NDArray v = va == null ? vb.mul((float) (1 - mix.lambda()))
-                    : vb == null ? va.mul((float) mix.lambda())
-                    : va.mul((float) mix.lambda()).add(vb.mul((float) (1 - mix.lambda())));
+            NDArray v = va == null ? Scalars.times(vb, (float) (1 - mix.lambda()))
+                    : vb == null ? Scalars.times(va, (float) mix.lambda())
+                    : Scalars.times(va, (float) mix.lambda()).add(Scalars.times(vb, (float) (1 - mix.lambda())));
             sum = sum == null ? LossTerms.of(name, v) : sum.add(name, v);
         }
         return sum;

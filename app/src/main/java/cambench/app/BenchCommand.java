@@ -5,8 +5,9 @@ import picocli.CommandLine.Command;
 
 /** {@code cambench bench ...}: speed and memory benchmarks (targets live here, not in unit tests). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        header = "Benchmarks: training and evaluation throughput, data pipeline, few-shot solver.",
-        subcommands = {FewShotBenchCommand.class, TrainBenchCommand.class, DataBenchCommand.class})
+        header = "Benchmarks: training and evaluation throughput, data pipeline, few-shot solver; repeat runs of one cell.",
+        subcommands = {FewShotBenchCommand.class, TrainBenchCommand.class, DataBenchCommand.class,
+            RepeatBenchCommand.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

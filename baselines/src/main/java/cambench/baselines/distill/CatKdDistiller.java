@@ -1,5 +1,6 @@
 package cambench.baselines.distill;
 
+import cambench.api.Scalars;
 import ai.djl.ndarray.NDArray;
 import cambench.api.CamMaps;
 import cambench.api.CrossEntropy;
@@ -91,11 +92,11 @@ public final class CatKdDistiller implements Objective {
         TeacherOutputs teacher = Distill.teacher(out);
         LossTerms terms = new LossTerms();
         if (ceWeight > 0) {
-            terms.add("ce", CrossEntropy.of(out.logits(), out.oneHot()).mul((float) ceWeight));
+            terms.add("ce", Scalars.times(CrossEntropy.of(out.logits(), out.oneHot()), (float) ceWeight));
         }
         if (beta > 0 || ceWeight == 0) {
-            terms.add("cat", catTerm(out.features(), out.weight(), teacher.features(), teacher.weight(),
-                    resolution, normalize).mul((float) beta));
+            terms.add("cat", Scalars.times(catTerm(out.features(), out.weight(), teacher.features(),
+                    teacher.weight(), resolution, normalize), (float) beta));
         }
         return terms;
     }

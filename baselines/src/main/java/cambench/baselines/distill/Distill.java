@@ -1,5 +1,6 @@
 package cambench.baselines.distill;
 
+import cambench.api.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -29,8 +30,8 @@ public final class Distill {
      */
     public static LossTerms ceAndKl(StepOutputs out, TeacherOutputs teacher, double ceWeight, double klWeight,
             double temperature) {
-        return LossTerms.of("ce", CrossEntropy.of(out.logits(), out.oneHot()).mul((float) ceWeight))
-                .add("kd", CrossEntropy.kl(teacher.logits(), out.logits(), temperature).mul((float) klWeight));
+        return LossTerms.of("ce", Scalars.times(CrossEntropy.of(out.logits(), out.oneHot()), (float) ceWeight))
+                .add("kd", Scalars.times(CrossEntropy.kl(teacher.logits(), out.logits(), temperature), (float) klWeight));
     }
 
     /**
@@ -72,7 +73,7 @@ public final class Distill {
      * @return x's shape
      */
     public static NDArray normalize(NDArray x, int axis) {
-        return x.div(l2Norm(x, axis).maximum(NORM_EPS).expandDims(axis));
+        return x.div(Scalars.atLeast(l2Norm(x, axis), NORM_EPS).expandDims(axis));
     }
 
     /**

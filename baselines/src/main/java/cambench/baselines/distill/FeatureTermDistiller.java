@@ -1,5 +1,6 @@
 package cambench.baselines.distill;
 
+import cambench.api.Scalars;
 import ai.djl.ndarray.NDArray;
 import cambench.api.LossTerms;
 import cambench.api.Objective;
@@ -46,7 +47,7 @@ abstract class FeatureTermDistiller implements Objective {
         TeacherOutputs teacher = Distill.teacher(out);
         LossTerms terms = Distill.ceAndKl(out, teacher, beta, 1 - beta, temperature);
         if (gamma > 0) {
-            terms.add(termName, featureTerm(out, teacher).mul((float) gamma));
+            terms.add(termName, Scalars.times(featureTerm(out, teacher), (float) gamma));
         }
         return terms;
     }

@@ -1,5 +1,6 @@
 package cambench.baselines.loss;
 
+import cambench.api.Scalars;
 import ai.djl.ndarray.NDArray;
 import cambench.api.CamMaps;
 import cambench.api.CrossEntropy;
@@ -56,7 +57,7 @@ public final class CamLoss implements Objective {
         NDArray oneHot = out.oneHot();
         LossTerms terms = LossTerms.of("ce", CrossEntropy.of(out.logits(), oneHot));
         if (schedule.active(out.progress()) && alpha > 0) {
-            terms.add("cam", camTerm(out.features(), out.weight(), oneHot).mul((float) alpha));
+            terms.add("cam", Scalars.times(camTerm(out.features(), out.weight(), oneHot), (float) alpha));
         }
         return terms;
     }

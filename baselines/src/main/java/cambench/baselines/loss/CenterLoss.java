@@ -1,5 +1,6 @@
 package cambench.baselines.loss;
 
+import cambench.api.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import cambench.api.CrossEntropy;
@@ -60,7 +61,7 @@ public final class CenterLoss implements Objective {
      */
     public static NDArray centerTerm(NDArray z, NDArray centers, NDArray oneHot) {
         NDArray diff = z.sub(oneHot.matMul(centers.stopGradient()));
-        return diff.mul(diff).sum(new int[] {1}).mean().mul(0.5f);
+        return Scalars.times(diff.mul(diff).sum(new int[] {1}).mean(), 0.5f);
     }
 
     /**
@@ -84,14 +85,14 @@ public final class CenterLoss implements Objective {
     public LossTerms terms(StepOutputs out) {
         NDArray oneHot = out.oneHot();
         LossTerms terms = LossTerms.of("ce", CrossEntropy.of(out.logits(), oneHot));
-        terms.add("center", centerTerm(out.pooled(), centers, oneHot).mul((float) lambda));
+        terms.add("center", Scalars.times(centerTerm(out.pooled(), centers, oneHot), (float) lambda));
         return terms;
     }
 
     @Override
     public void afterStep(StepOutputs out) {
         NDArray delta = centerDelta(out.pooled(), centers, out.oneHot());
-        centers.subi(delta.mul((float) centerAlpha));
+        centers.subi(Scalars.times(delta, (float) centerAlpha));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package cambench.baselines.loss;
 
+import cambench.api.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.types.DataType;
@@ -70,10 +71,10 @@ public final class LSoftmaxLoss implements Objective {
         NDArray positive = scale.gt(0f);
         NDArray cos = dot.div(NDArrays.where(positive, scale, scale.onesLike()));
         NDArray k = quadrant(cos.stopGradient(), m);
-        NDArray sign = k.mod(2f).mul(-2f).add(1f);
-        NDArray psi = sign.mul(chebyshev(cos, m)).sub(k.mul(2f));
-        NDArray target = dot.mul((float) lambda).add(scale.mul(psi)).div((float) (1 + lambda));
-        NDArray notTarget = oneHot.mul(-1f).add(1f);
+        NDArray sign = Scalars.times(k.mod(Scalars.of(k, 2f)), -2f).add(1f);
+        NDArray psi = sign.mul(chebyshev(cos, m)).sub(Scalars.times(k, 2f));
+        NDArray target = Scalars.over(Scalars.times(dot, (float) lambda).add(scale.mul(psi)), (float) (1 + lambda));
+        NDArray notTarget = Scalars.times(oneHot, -1f).add(1f);
         return plain.mul(notTarget).add(oneHot.mul(target.expandDims(1)));
     }
 
@@ -102,7 +103,7 @@ public final class LSoftmaxLoss implements Objective {
         NDArray previous = c.onesLike();
         NDArray current = c;
         for (int i = 1; i < m; i++) {
-            NDArray next = c.mul(current).mul(2f).sub(previous);
+            NDArray next = Scalars.times(c.mul(current), 2f).sub(previous);
             previous = current;
             current = next;
         }

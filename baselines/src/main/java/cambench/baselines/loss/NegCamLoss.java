@@ -1,5 +1,6 @@
 package cambench.baselines.loss;
 
+import cambench.api.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import cambench.api.CrossEntropy;
@@ -109,7 +110,7 @@ public final class NegCamLoss implements Objective {
                         + ", got " + k);
             }
             NDArray select = hardNegatives(out.logits(), out.labels(), k);
-            terms.add("negcam", negCamTerm(out.features(), out.weight(), out.bias(), select).mul((float) lambda));
+            terms.add("negcam", Scalars.times(negCamTerm(out.features(), out.weight(), out.bias(), select), (float) lambda));
         }
         return terms;
     }

@@ -1,5 +1,6 @@
 package cambench.baselines.loss;
 
+import cambench.api.Scalars;
 import ai.djl.ndarray.NDArray;
 import cambench.api.CrossEntropy;
 import cambench.api.LossTerms;
@@ -38,7 +39,7 @@ public final class SmSoftmaxLoss implements Objective {
      * @return [N, K]
      */
     public static NDArray marginLogits(NDArray logits, NDArray oneHot, double margin) {
-        return logits.sub(oneHot.mul((float) margin));
+        return logits.sub(Scalars.times(oneHot, (float) margin));
     }
 
     @Override

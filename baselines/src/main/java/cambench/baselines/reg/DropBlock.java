@@ -1,5 +1,6 @@
 package cambench.baselines.reg;
 
+import cambench.api.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.pooling.Pool;
@@ -71,7 +72,7 @@ public final class DropBlock implements Regularizer, ResidualGate {
         if (kept == 0) {
             return branch.zerosLike();
         }
-        return branch.mul(mask.mul((float) (s.size() / (double) kept)));
+        return branch.mul(Scalars.times(mask, (float) (s.size() / (double) kept)));
     }
 
     /** Registers {@code dropblock}. */

@@ -1,5 +1,6 @@
 package cambench.baselines.reg;
 
+import cambench.api.Scalars;
 import ai.djl.ndarray.NDArray;
 import cambench.api.LabelMix;
 import cambench.api.MixedBatch;
@@ -29,7 +30,7 @@ public final class Mixup implements Regularizer {
         double lambda = Sampling.beta(step.random(), alpha);
         long[] order = Sampling.permutation(step.random(), Math.toIntExact(images.getShape().get(0)));
         NDArray partner = Sampling.gather(images, order, images.getManager());
-        NDArray mixed = images.mul((float) lambda).add(partner.mul((float) (1 - lambda)));
+        NDArray mixed = Scalars.times(images, (float) lambda).add(Scalars.times(partner, (float) (1 - lambda)));
         return new MixedBatch(mixed, Optional.of(new LabelMix(Sampling.gather(labels, order, images.getManager()),
                 lambda)));
     }

@@ -1,5 +1,6 @@
 package cambench.baselines.reg;
 
+import cambench.api.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -41,7 +42,7 @@ public final class ShakeDrop implements Regularizer, ResidualGate {
     public NDArray apply(NDArray branch, int unit, int units, boolean training, Progress progress) {
         double p = dropProbability(unit, units);
         if (!training) {
-            return branch.mul((float) (1 - p));
+            return Scalars.times(branch, (float) (1 - p));
         }
         NDManager m = branch.getManager();
         long n = branch.getShape().get(0);

@@ -1,5 +1,6 @@
 package cambench.baselines.reg;
 
+import cambench.api.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import cambench.api.ParamSpec;
@@ -33,7 +34,7 @@ public final class StochasticDepth implements Regularizer, ResidualGate {
     public NDArray apply(NDArray branch, int unit, int units, boolean training, Progress progress) {
         double p = Sampling.linearDrop(lastDrop, unit, units);
         if (!training) {
-            return branch.mul((float) (1 - p));
+            return Scalars.times(branch, (float) (1 - p));
         }
         boolean keep = branch.getManager().randomUniform(0f, 1f, new Shape(1)).getFloat() < 1 - p;
         return keep ? branch : branch.zerosLike();

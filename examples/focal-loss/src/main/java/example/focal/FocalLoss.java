@@ -1,5 +1,6 @@
 package example.focal;
 
+import cambench.api.Scalars;
 import ai.djl.ndarray.NDArray;
 import cambench.api.LossTerms;
 import cambench.api.Objective;
@@ -23,7 +24,7 @@ public final class FocalLoss implements Objective {
     /** The focal term on logits [N, K] and one-hot labels [N, K]. */
     static NDArray focal(NDArray logits, NDArray oneHot, float gamma) {
         NDArray logPy = logits.logSoftmax(1).mul(oneHot).sum(new int[] {1});
-        NDArray weight = logPy.exp().neg().add(1f).pow(gamma);
+        NDArray weight = Scalars.power(logPy.exp().neg().add(1f), gamma);
         return weight.mul(logPy).mean().neg();
     }
 

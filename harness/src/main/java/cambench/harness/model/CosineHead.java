@@ -1,5 +1,6 @@
 package cambench.harness.model;
 
+import cambench.api.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import cambench.harness.fewshot.FineTuneHead;
@@ -61,7 +62,7 @@ public final class CosineHead implements ClassifierHead {
     @Override
     public NDArray logits(NDArray pooled) {
         NDArray z = pooled.div(pooled.mul(pooled).sum(new int[] {1}, true).sqrt().add(FineTuneHead.FEATURE_EPS));
-        return z.matMul(weight().transpose()).mul(scale);
+        return Scalars.times(z.matMul(weight().transpose()), scale);
     }
 
     @Override

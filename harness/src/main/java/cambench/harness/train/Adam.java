@@ -77,8 +77,8 @@ public final class Adam implements Optimizer {
         double t = steps.getFloat(0);
         double c1 = 1 - Math.pow(B1, t);
         double c2 = Math.sqrt(1 - Math.pow(B2, t));
-        NDArray c2Scalar = scratch.create((float) c2);
-        NDArray stepSize = scratch.create((float) (lr / c1));
+        NDArray c2Scalar = scratch.full(new Shape(), (float) c2);
+        NDArray stepSize = scratch.full(new Shape(), (float) (lr / c1));
         NDArray g = flat.gradients(scratch);
         if (g != null) {
             update(flat.values(), g, first, second, c2Scalar, stepSize);

@@ -102,7 +102,7 @@ final class FlatParameters {
 
     /** A float32 scalar (0-d array) owned here, for whole-array arithmetic without per-call scalar arrays. */
     NDArray scalar(float value) {
-        return own.create(value);
+        return own.full(new Shape(), value); // libtorch-allocated (see cambench.api.Scalars)
     }
 
     /**

@@ -49,6 +49,7 @@ import java.util.Optional;
  * thread count give identical numbers on CPU.
  */
 public final class Trainer {
+    private static final Runnable NO_PROBE = () -> { };
     private final Network network;
     private final ObjectiveInstance objective;
     private final Recipe recipe;
@@ -223,7 +224,7 @@ public final class Trainer {
             double epochSeconds = (System.nanoTime() - start) / 1e9;
             seconds += epochSeconds;
             m = new EpochMetrics(epoch + 1, m.lr(), m.trainLoss(), m.terms(), m.trainAccuracy(), eval.top1Error(),
-                    eval.top5Error(), epochSeconds);
+                    eval.top5Error(), epochSeconds, m.stepsDigest(), TrainingDigest.arrays(checkpointArrays()));
             history.add(m);
             double eta = (seconds - state.seconds()) / (epoch + 1 - resumedFrom) * (recipe.epochs() - epoch - 1);
             progress.epochDone(epoch + 1, recipe.epochs(), m.trainLoss(), m.trainAccuracy(), m.testTop1Error(),
@@ -248,15 +249,17 @@ public final class Trainer {
         int steps = 0;
         long iteration = iterationBefore;
         int total = train.batchesPerEpoch();
+        TrainingDigest digest = new TrainingDigest();
         try (BatchLoader.Epoch batches = train.epoch(epoch)) {
             while (batches.hasNext()) {
                 Batch b = batches.next();
                 iteration++;
                 Progress p = new Progress(epoch, iteration, recipe.epochs(), accs);
                 try (NDManager step = manager.newSubManager()) {
-                    StepResult r = step(step, b, p, lr);
+                    StepResult r = step(step, b, p, lr, NO_PROBE);
                     acc.add(r.logits(), b.y(), b.size());
                     lossSum += r.loss();
+                    digest.addStep(r.loss(), r.terms(), r.logits());
                     r.terms().forEach((k, v) -> termSums.merge(k, v, Double::sum));
                 }
                 releaseStrays();
@@ -271,13 +274,14 @@ public final class Trainer {
         Map<String, Double> termMeans = new LinkedHashMap<>();
         int n = Math.max(steps, 1);
         termSums.forEach((k, v) -> termMeans.put(k, v / n));
-        return new EpochMetrics(epoch + 1, lr, lossSum / n, termMeans, acc.accuracy(), Double.NaN, Double.NaN, 0);
+        return new EpochMetrics(epoch + 1, lr, lossSum / n, termMeans, acc.accuracy(), Double.NaN, Double.NaN, 0,
+                digest.steps(), "");
     }
 
     private record StepResult(double loss, Map<String, Double> terms, float[] logits) {
     }
 
-    private StepResult step(NDManager step, Batch b, Progress progress, double lr) {
+    private StepResult step(NDManager step, Batch b, Progress progress, double lr, Runnable beforeBackward) {
         NDArray x = input(step, b);
         NDArray y = labels(step, b);
         Optional<LabelMix> mix = Optional.empty();
@@ -309,6 +313,7 @@ public final class Trainer {
             out = outputs(o, y, progress, teacherOut, mix);
             LossTerms lt = mix.isPresent() ? objective.mixedTerms(out) : objective.terms(out);
             NDArray totalLoss = lt.total();
+            beforeBackward.run();
             gc.backward(totalLoss);
             loss = totalLoss.getFloat();
             lt.asMap().forEach((k, v) -> terms.put(k, (double) v.getFloat()));
@@ -376,8 +381,19 @@ public final class Trainer {
      * @return the step's loss
      */
     public double benchStep(Batch b, double lr) {
+        return probeStep(b, lr, NO_PROBE);
+    }
+
+    /**
+     * Runs one training step as {@link #benchStep} does, calling {@code beforeBackward} after the
+     * forward pass and the loss, just before the backward pass: the moment at which memory that the
+     * backward pass still reads must not have been freed (see {@link cambench.api.Scalars}); for tests.
+     *
+     * @return the step's loss
+     */
+    public double probeStep(Batch b, double lr, Runnable beforeBackward) {
         try (NDManager s = manager.newSubManager()) {
-            return step(s, b, Progress.steadyState(), lr).loss();
+            return step(s, b, Progress.steadyState(), lr, beforeBackward).loss();
         } finally {
             releaseStrays();
         }

@@ -54,8 +54,15 @@ public final class DistillationProtocol implements Protocol {
             }
             teacher.store().parameters().values().forEach(p -> p.setRequiresGradient(false));
             return teacher;
-        }, net -> { }, Map.of("teacher_top1_error", teacherRecord.metric("top1_error"),
-                "teacher_top1_acc", 100 - teacherRecord.metric("top1_error")));
+        }, net -> { }, teacherMetrics(teacherRecord));
+    }
+
+    /** The teacher's own error beside the student's, in a fixed order (records are compared byte for byte). */
+    private static Map<String, Double> teacherMetrics(RunRecord teacher) {
+        Map<String, Double> m = new java.util.LinkedHashMap<>();
+        m.put("teacher_top1_error", teacher.metric("top1_error"));
+        m.put("teacher_top1_acc", 100 - teacher.metric("top1_error"));
+        return m;
     }
 
     /**

@@ -50,7 +50,10 @@ public final class Backbones {
     /** Writes the weights file of a trained network. */
     public static void save(Path file, Network net, String cellKey) {
         try {
-            String meta = RunStore.json().writeValueAsString(Map.of("model", net.name(), "cell", cellKey));
+            Map<String, String> fields = new java.util.LinkedHashMap<>(); // fixed order: the file is the same every run
+            fields.put("model", net.name());
+            fields.put("cell", cellKey);
+            String meta = RunStore.json().writeValueAsString(fields);
             Checkpoint.save(file, arrays(net), meta);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write weights " + file, e);

@@ -56,12 +56,19 @@ public record Cell(String protocol, String dataset, String model, String objecti
         this(protocol, dataset, model, objective, params, recipe, seed, teacher, settings, List.of(), Map.of());
     }
 
-    /** Copies params and settings into sorted maps; absent settings and regularizers are none. */
+    /**
+     * Copies params and settings into read-only maps sorted by name (so a record lists them in the same
+     * order every run; {@code Map.copyOf} would not); absent settings and regularizers are none.
+     */
     public Cell {
-        params = Map.copyOf(new TreeMap<>(params));
-        settings = settings == null ? Map.of() : Map.copyOf(new TreeMap<>(settings));
+        params = sorted(params);
+        settings = settings == null ? Map.of() : sorted(settings);
         regularizers = regularizers == null ? List.of() : List.copyOf(regularizers);
-        regularizerParams = regularizerParams == null ? Map.of() : Map.copyOf(new TreeMap<>(regularizerParams));
+        regularizerParams = regularizerParams == null ? Map.of() : sorted(regularizerParams);
+    }
+
+    private static Map<String, String> sorted(Map<String, String> m) {
+        return java.util.Collections.unmodifiableMap(new TreeMap<>(m));
     }
 
     /** The same cell with regularizers (names in order, resolved {@code name.param} values). */

@@ -117,7 +117,7 @@ public record Preset(String name, String description, int seeds, List<String> ta
         }
         Map<String, String> out = new LinkedHashMap<>(params);
         out.putAll(own);
-        return Map.copyOf(out);
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     /** The protocol settings this preset sets for table {@code tableId} (empty: none). */

@@ -51,7 +51,7 @@ public final class ReportWriter {
      */
     public ReportWriter(Plan plan, List<RunRecord> records, Map<String, String> failed) {
         this.plan = plan;
-        this.failed = Map.copyOf(failed);
+        this.failed = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(failed)); // same report every run
         this.aggregator = new TableAggregator(plan, records);
         records.forEach(r -> recordsByKey.put(r.key(), r));
     }
@@ -64,7 +64,7 @@ public final class ReportWriter {
      * @return this writer
      */
     public ReportWriter flagStale(Map<String, String> reasons) {
-        this.stale = Map.copyOf(reasons);
+        this.stale = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(reasons));
         return this;
     }
 
