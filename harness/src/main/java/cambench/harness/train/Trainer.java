@@ -129,9 +129,11 @@ public final class Trainer {
                     + " use it in a distillation table (a column with a teacher)");
         }
         preflight();
-        KernelCheck.verify(manager, network.name(), network.store().parameters());
+        java.util.Set<Integer> batches = new java.util.TreeSet<>(train.batchSizes());
+        batches.addAll(test.batchSizes());
+        KernelCheck.verify(manager, network, batches);
         if (teacher != null) {
-            KernelCheck.verify(manager, teacher.name(), teacher.store().parameters());
+            KernelCheck.verify(manager, teacher, train.batchSizes());
         }
     }
 
