@@ -46,11 +46,16 @@ class StatusReportTest {
                 30, 0);
     }
 
-    @Test
-    void partialStore_statusCountsEachState_andReportMarksMissingCells(@TempDir Path out) throws Exception {
-        Plan plan = new PlanBuilder(new PlanResources(getClass().getClassLoader()), Objectives.builtIn(),
+    /** The smoke preset's Table 7, one seed. */
+    private Plan smokeTable7() {
+        return new PlanBuilder(new PlanResources(getClass().getClassLoader()), Objectives.builtIn(),
                 new cambench.harness.run.Protocols(getClass().getClassLoader())::settings)
                 .build("smoke", List.of("7"), 1, List.of(), Map.of());
+    }
+
+    @Test
+    void partialStore_statusCountsEachState_andReportMarksMissingCells(@TempDir Path out) throws Exception {
+        Plan plan = smokeTable7();
         RunStore store = new RunStore(out);
         PlanFile.write(store, plan);
         List<Cell> cells = plan.distinctCells();
@@ -102,9 +107,7 @@ class StatusReportTest {
 
     @Test
     void flaggedRecord_isListedWithItsHealth(@TempDir Path out) throws Exception {
-        Plan plan = new PlanBuilder(new PlanResources(getClass().getClassLoader()), Objectives.builtIn(),
-                new cambench.harness.run.Protocols(getClass().getClassLoader())::settings)
-                .build("smoke", List.of("7"), 1, List.of(), Map.of());
+        Plan plan = smokeTable7();
         RunStore store = new RunStore(out);
         PlanFile.write(store, plan);
         Cell teacher = plan.distinctCells().get(0);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
 import cambench.api.CrossEntropy;
 import cambench.api.LossTerms;
 import cambench.api.Objective;
@@ -40,7 +41,7 @@ import java.util.Map;
  */
 @Tag("engine")
 class TrainingHealthEngineTest {
-    private static final String DATA = "glyphs:classes=4,train=8,test=2,size=16";
+    private static final String DATA = "glyphs:classes=4,train=4,test=2,size=16";
     private static final Recipe RECIPE = new Recipe(2, 8, 0.05, 0.9, false, 5e-4, "constant", "none");
 
     /** CE, plus a constant 1e6 from epoch 2 on: a finite jump of the loss with CE's gradient. */
@@ -50,6 +51,21 @@ class TrainingHealthEngineTest {
             LossTerms t = LossTerms.of("ce", CrossEntropy.of(out.logits(), out.oneHot()));
             float spike = out.progress().epoch() >= 1 ? 1e6f : 0f;
             return t.add("spike", out.logits().getManager().create(spike));
+        }
+    }
+
+    /** CE times NaN at iteration 3 (the first step of epoch 2): NaN loss and NaN gradients, then CE again. */
+    static final class NanOnce implements Objective {
+        @Override
+        public LossTerms terms(StepOutputs out) {
+            NDArray ce = CrossEntropy.of(out.logits(), out.oneHot());
+            return LossTerms.of("ce", out.progress().iteration() == 3 ? ce.mul(Float.NaN) : ce);
+        }
+    }
+
+    static final class NanProvider extends ObjectiveProvider {
+        NanProvider() {
+            super("nan_once", Kind.LOSS, "CE, NaN at iteration 3 (test only)", List.of(), c -> new NanOnce());
         }
     }
 
@@ -65,24 +81,27 @@ class TrainingHealthEngineTest {
         EngineSetup.start(2);
         List<ObjectiveProvider> providers = new ArrayList<>(Objectives.builtIn().all().values());
         providers.add(new SpikeProvider());
+        providers.add(new NanProvider());
         RunStore store = new RunStore(out);
         RunContext context = new RunContext(store, new DatasetCatalog(null), Objectives.of(providers), 2,
                 Device.cpu(), new PrintStream(OutputStream.nullOutputStream()), "test");
         Cell healthy = new Cell("classification", DATA, "resnet8", "ce", Map.of(), RECIPE, 1);
         Cell exploding = new Cell("classification", DATA, "resnet8", "spike_epoch2", Map.of(), RECIPE, 1);
         Cell allowed = exploding.withSettings(Map.of(Cell.ALLOW_DIVERGENCE, "true"));
+        Cell nanAllowed = new Cell("classification", DATA, "resnet8", "nan_once", Map.of(), RECIPE, 1)
+                .withSettings(Map.of(Cell.ALLOW_DIVERGENCE, "true"));
         CellRunner runner = new CellRunner(Protocols.of(new ClassificationProtocol()), context);
 
-        runner.runAll(List.of(exploding, healthy, allowed));
+        runner.runAll(List.of(exploding, healthy, allowed, nanAllowed));
 
-        assertEquals(2, runner.summary().ran(), "the worker goes on after the failed cell");
+        assertEquals(3, runner.summary().ran(), "the worker goes on after the failed cell");
         assertEquals(1, runner.summary().failed());
         assertFalse(store.isDone(exploding), "no record for a blown-up cell");
         RunStore.Failure f = store.findFailure(exploding).orElseThrow();
         assertEquals("loss_blow_up", f.kind());
         assertEquals(2, f.epoch());
-        // 32 images in batches of 8: the first step of epoch 2 is iteration 5, CE plus 1e6, against epoch 1's mean CE
-        assertTrue(f.reason().startsWith("training blew up: loss 1.000e+06 at iteration 5 (epoch 2) is "), f.reason());
+        // 16 images in batches of 8: the first step of epoch 2 is iteration 3, CE plus 1e6, against epoch 1's mean CE
+        assertTrue(f.reason().startsWith("training blew up: loss 1.000e+06 at iteration 3 (epoch 2) is "), f.reason());
         assertTrue(f.reason().contains("x the first epoch's mean loss") && f.reason().contains("(limit 1000 x)"),
                 f.reason());
         assertTrue(runner.failures().get(0).startsWith(exploding.fileName() + ": training blew up"),
@@ -104,5 +123,13 @@ class TrainingHealthEngineTest {
                 flagged.health().divergence());
         assertTrue(flagged.healthFlags().contains(TrainingHealth.DIVERGED), flagged.healthFlags().toString());
         assertTrue(flagged.health().maxLossRatio() > 1e5, flagged.health().toString());
+
+        // the NaN step is skipped with its NaN gradients discarded: the weights stay finite, training goes on
+        RunRecord skipped = store.find(nanAllowed).orElseThrow();
+        assertEquals(1, skipped.health().nonFiniteSteps());
+        assertTrue(skipped.health().divergence().startsWith("diverged: training diverged: loss NaN at iteration 3"),
+                skipped.health().divergence());
+        assertTrue(Double.isFinite(skipped.epochs().get(1).trainLoss()), "epoch 2's mean is over its finite steps");
+        assertTrue(Double.isFinite(skipped.metric("top1_error")));
     }
 }

@@ -55,7 +55,8 @@ public final class KernelCheck {
         NDArray apply(NDArray x, NDArray weight, ConvShape shape);
     }
 
-    private static final Convolution ENGINE = (x, w, s) -> x.getNDArrayInternal().convolution(x, w, null,
+    /** The engine's convolution. */
+    static final Convolution ENGINE = (x, w, s) -> x.getNDArrayInternal().convolution(x, w, null,
             new Shape(s.stride(), s.stride()), new Shape(s.padding(), s.padding()), new Shape(1, 1), s.groups())
             .singletonOrThrow();
 

@@ -339,7 +339,8 @@ public final class Trainer {
             logits = o.logits().toFloatArray();
         }
         if (!health.acceptStep(loss, progress.epoch() + 1, progress.iteration())) {
-            return new StepResult(loss, terms, logits);   // non-finite, divergence allowed: no update
+            optimizer.discardGradients();   // non-finite, divergence allowed: no update
+            return new StepResult(loss, terms, logits);
         }
         optimizer.step(lr, step);
         objective.afterStep(out);
