@@ -11,6 +11,9 @@ import cambench.harness.data.ImageSet;
 import cambench.harness.datasets.DatasetCatalog;
 import cambench.harness.datasets.FewShotCatalog;
 import cambench.harness.engine.EngineSetup;
+import cambench.harness.engine.OneDnnCaches;
+import cambench.harness.model.ConvShape;
+import cambench.harness.model.KernelCheck;
 import cambench.harness.model.ModelSpec;
 import cambench.harness.model.Models;
 import cambench.harness.model.Network;
@@ -42,7 +45,10 @@ import picocli.CommandLine.Option;
  * and last file of each split decode (streamed sets; in-memory sets decode whole); its model builds
  * for the recipe's input size, and one forward pass gives the CAM map size, the parameter count and
  * an activation-memory estimate (every tensor one training-mode forward of 2 images creates,
- * scaled to the recipe's batch; the backward pass roughly doubles it); the device starts. Prints
+ * scaled to the recipe's batch; the backward pass roughly doubles it); the device starts; the
+ * engine's convolution kernels compute every convolution of the plan's models at the recipes' batch
+ * sizes ({@link KernelCheck}: probed where the cache sizes oneDNN reads are hidden, implausible or
+ * unknown, or with {@code --probe-kernels}; one {@code kernels} line says which). Prints
  * a table of the cells with a GPU-hours estimate where {@code --rate MODEL=IMAGES_PER_S} (from
  * {@code cambench bench train --device gpu}) gives the throughput, then one line per problem; exit
  * 2 when there is any.
@@ -64,6 +70,11 @@ final class CheckCommand implements Callable<Integer> {
             + " no activation estimate)")
     boolean noForward;
 
+    @Option(names = "--probe-kernels", description = "probe the engine's convolution kernels on every convolution of"
+            + " the plan's models even where the cache sizes oneDNN reads are plausible (they are probed anyway where"
+            + " those are hidden, implausible or unknown)")
+    boolean probeKernels;
+
     @Mixin
     EngineOptions engine;
 
@@ -78,8 +89,9 @@ final class CheckCommand implements Callable<Integer> {
             ImageSet train, String summary) {
     }
 
-    /** What a model built to. */
-    private record ModelInfo(String problem, long parameters, String camMap, double activationMbPerImage) {
+    /** What a model built to, with the configurations of its convolutions. */
+    private record ModelInfo(String problem, long parameters, String camMap, double activationMbPerImage,
+            List<ConvShape> convolutions) {
     }
 
     @Override
@@ -114,6 +126,8 @@ final class CheckCommand implements Callable<Integer> {
         double totalHours = 0;
         boolean allRated = true;
         Set<String> reported = new LinkedHashSet<>();
+        Set<ConvShape> convolutions = new LinkedHashSet<>();
+        Set<Integer> batchSizes = new TreeSet<>();
         for (int i = 0; i < cells.size(); i++) {
             Cell cell = cells.get(i);
             boolean few = cell.protocol().startsWith("fewshot");
@@ -153,6 +167,8 @@ final class CheckCommand implements Callable<Integer> {
                                 + m.problem());
                     }
                     if (m.problem() == null) {
+                        convolutions.addAll(m.convolutions());
+                        batchSizes.add(cell.recipe().batchSize());
                         camMap = m.camMap();
                         params = String.format(Locale.ROOT, "%.2f", m.parameters() / 1e6);
                         act = Double.isNaN(m.activationMbPerImage()) ? "?" : String.format(Locale.ROOT, "%.2f",
@@ -176,6 +192,14 @@ final class CheckCommand implements Callable<Integer> {
         for (DataInfo d : data.values()) {
             if (d.summary() != null) {
                 out.println("data " + d.summary());
+            }
+        }
+        try (NDManager m = NDManager.newBaseManager(device)) {
+            KernelCheck.Verdict kernels = KernelCheck.check(m, convolutions, batchSizes, OneDnnCaches.ofThisMachine(),
+                    probeKernels);
+            out.println("kernels " + kernels.summary());
+            if (!kernels.passed()) {
+                problems.add(kernels.refusal("the plan's models"));
             }
         }
         out.printf(Locale.ROOT, "%d cells; GPU-hours %s%s%n", cells.size(),
@@ -239,7 +263,7 @@ final class CheckCommand implements Callable<Integer> {
                 Network net = Models.create(model, new ModelSpec(channels, side, classes, 0), 1, manager)) {
             long params = net.store().parameterCount();
             if (noForward) {
-                return new ModelInfo(null, params, "-", Double.NaN);
+                return new ModelInfo(null, params, "-", Double.NaN, net.store().convolutions());
             }
             try (NDManager scope = manager.newSubManager()) {
                 NDArray x = scope.zeros(new Shape(2, channels, side, side));
@@ -250,12 +274,12 @@ final class CheckCommand implements Callable<Integer> {
                     floats += a.getShape().size();
                 }
                 String cam = f.dimension() == 4 ? f.get(2) + "x" + f.get(3) : f.toString();
-                return new ModelInfo(null, params, cam, floats * 4.0 / 2 / 1048576.0);
+                return new ModelInfo(null, params, cam, floats * 4.0 / 2 / 1048576.0, net.store().convolutions());
             }
         } catch (UserException | IllegalArgumentException e) {
-            return new ModelInfo(oneLine(e), 0, "?", Double.NaN);
+            return new ModelInfo(oneLine(e), 0, "?", Double.NaN, List.of());
         } catch (RuntimeException e) {
-            return new ModelInfo("does not build or run (" + oneLine(e) + ")", 0, "?", Double.NaN);
+            return new ModelInfo("does not build or run (" + oneLine(e) + ")", 0, "?", Double.NaN, List.of());
         }
     }
 

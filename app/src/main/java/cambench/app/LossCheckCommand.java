@@ -12,7 +12,9 @@ import java.util.concurrent.Callable;
 
 /** {@code cambench loss-check FIXTURE.json}: one objective on fixed tensors, loss and gradients as JSON. */
 @Command(name = "loss-check", mixinStandardHelpOptions = true,
-        header = "Evaluate an objective on a fixture: prints loss and gradients as JSON (docs/losses.md).")
+        header = "Evaluate an objective on a fixture: prints loss and gradients as JSON (docs/losses.md).",
+        description = "Computes what it is given: a CAM smaller than 2x2 (which training refuses) is a warning on"
+                + " stderr.")
 final class LossCheckCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FIXTURE.json", description = "fixture file")
     Path fixture;
@@ -26,7 +28,10 @@ final class LossCheckCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         EngineSetup.start(1);
-        String json = new LossCheck(plugins.objectives()).run(fixture).toString();
+        java.io.PrintWriter err = spec.commandLine().getErr();
+        String json = new LossCheck(plugins.objectives(), w -> err.println("cambench: warning: " + w)).run(fixture)
+                .toString();
+        err.flush();
         spec.commandLine().getOut().println(json);
         spec.commandLine().getOut().flush();
         return 0;

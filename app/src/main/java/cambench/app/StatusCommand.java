@@ -28,9 +28,10 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
- * {@code cambench status --out OUT}: per table, which cells are done, running (which worker, epoch,
- * heartbeat age), pending (and on what) or failed (why), with counts and an ETA from the finished
- * cells' wall times. Reads the store only.
+ * {@code cambench status --out OUT}: per table, which cells are done, flagged (done, but their
+ * training health is flagged: it blew up where the table allows that, or its last epoch is at
+ * chance; docs/trust.md), running (which worker, epoch, heartbeat age), pending (and on what) or
+ * failed (why), with counts and an ETA from the finished cells' wall times. Reads the store only.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
         header = "Show done / running / pending / failed cells of a run store, per table, with an ETA.")
@@ -51,7 +52,7 @@ final class StatusCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    private enum State { DONE, RUNNING, STALE, FAILED, WAITING, QUEUED }
+    private enum State { DONE, FLAGGED, RUNNING, STALE, FAILED, WAITING, QUEUED }
 
     @Override
     public Integer call() {
@@ -82,13 +83,15 @@ final class StatusCommand implements Callable<Integer> {
                 }
             }
             Map<State, Integer> counts = count(cells, state);
-            o.println(String.format(Locale.ROOT, "%s: %d cells: %d done, %d running, %d pending, %d failed",
-                    t.id(), cells.size(), counts.get(State.DONE), counts.get(State.RUNNING),
+            o.println(String.format(Locale.ROOT, "%s: %d cells: %d done (%d flagged), %d running, %d pending, %d failed",
+                    t.id(), cells.size(), counts.get(State.DONE) + counts.get(State.FLAGGED), counts.get(State.FLAGGED),
+                    counts.get(State.RUNNING),
                     counts.get(State.WAITING) + counts.get(State.QUEUED) + counts.get(State.STALE),
                     counts.get(State.FAILED)));
             for (Cell c : cells) {
                 State s = state.get(c.key());
-                if (all || s == State.RUNNING || s == State.STALE || s == State.FAILED || s == State.WAITING) {
+                if (all || s == State.RUNNING || s == State.STALE || s == State.FAILED || s == State.WAITING
+                        || s == State.FLAGGED) {
                     o.println(String.format(Locale.ROOT, "  %-8s %s  %s", s.name().toLowerCase(Locale.ROOT),
                             c.fileName(), detail.getOrDefault(c.key(), "")));
                 }
@@ -96,9 +99,10 @@ final class StatusCommand implements Callable<Integer> {
         }
         List<Cell> distinct = plan.distinctCells();
         Map<State, Integer> total = count(distinct, state);
-        int left = distinct.size() - total.get(State.DONE) - total.get(State.FAILED);
-        o.println(String.format(Locale.ROOT, "total: %d distinct cells: %d done, %d running, %d pending, %d failed",
-                distinct.size(), total.get(State.DONE), total.get(State.RUNNING),
+        int done = total.get(State.DONE) + total.get(State.FLAGGED);
+        int left = distinct.size() - done - total.get(State.FAILED);
+        o.println(String.format(Locale.ROOT, "total: %d distinct cells: %d done (%d flagged), %d running, %d pending,"
+                + " %d failed", distinct.size(), done, total.get(State.FLAGGED), total.get(State.RUNNING),
                 total.get(State.WAITING) + total.get(State.QUEUED) + total.get(State.STALE), total.get(State.FAILED)));
         double wall = 0;
         int n = 0;
@@ -146,8 +150,11 @@ final class StatusCommand implements Callable<Integer> {
             Map<String, String> detail) {
         String key = cell.key();
         if (records.containsKey(key)) {
-            state.put(key, State.DONE);
-            detail.put(key, String.format(Locale.ROOT, "%.0f s", records.get(key).wallSeconds()));
+            RunRecord r = records.get(key);
+            boolean flagged = !r.healthFlags().isEmpty();
+            state.put(key, flagged ? State.FLAGGED : State.DONE);
+            detail.put(key, String.format(Locale.ROOT, "%.0f s", r.wallSeconds())
+                    + (flagged ? "; " + r.health().flagReason() : ""));
             return;
         }
         Claims.Claim claim = claimByKey.get(key);

@@ -31,4 +31,15 @@ class CheckCommandTest {
         assertTrue(r.err.contains("problem: data set 'imagenet': " + root.resolve("imagenet/val")), r.err);
         assertTrue(r.out.contains("cells; GPU-hours"), r.out);
     }
+
+    @Test
+    void smokeTable1_probeKernels_printsTheVerdictWithWhatWasProbed() {
+        Cli r = Cli.run("check", "--preset", "smoke", "--tables", "1", "--no-forward", "--probe-kernels");
+        assertEquals(0, r.code, r.err);
+        String line = r.out.lines().filter(l -> l.startsWith("kernels ")).findFirst().orElse("none in " + r.out);
+        // the condition comes from this machine (/proc/cpuinfo, /sys); the probe runs because it was asked for
+        assertTrue(line.startsWith("kernels passed: ") && line.contains("; probed ")
+                && line.endsWith(" convolution configuration(s) at batch 32 (forward, input and weight gradients,"
+                        + " 5 rounds)"), line);
+    }
 }

@@ -46,11 +46,16 @@ class StatusReportTest {
                 30, 0);
     }
 
-    @Test
-    void partialStore_statusCountsEachState_andReportMarksMissingCells(@TempDir Path out) throws Exception {
-        Plan plan = new PlanBuilder(new PlanResources(getClass().getClassLoader()), Objectives.builtIn(),
+    /** The smoke preset's Table 7, one seed. */
+    private Plan smokeTable7() {
+        return new PlanBuilder(new PlanResources(getClass().getClassLoader()), Objectives.builtIn(),
                 new cambench.harness.run.Protocols(getClass().getClassLoader())::settings)
                 .build("smoke", List.of("7"), 1, List.of(), Map.of());
+    }
+
+    @Test
+    void partialStore_statusCountsEachState_andReportMarksMissingCells(@TempDir Path out) throws Exception {
+        Plan plan = smokeTable7();
         RunStore store = new RunStore(out);
         PlanFile.write(store, plan);
         List<Cell> cells = plan.distinctCells();
@@ -85,7 +90,8 @@ class StatusReportTest {
             assertTrue(s.contains("failed   " + failed.fileName() + "  diverged at epoch 2: loss NaN"), s);
             assertTrue(s.contains("waiting  ") && s.contains("waiting for teacher-"), "students of other teachers: " + s);
             int pending = cells.size() - done - 2;
-            assertTrue(s.contains(String.format("total: %d distinct cells: %d done, 1 running, %d pending, 1 failed",
+            assertTrue(s.contains(String.format("total: %d distinct cells: %d done (0 flagged), 1 running, %d pending,"
+                    + " 1 failed",
                     cells.size(), done, pending)), s);
             assertTrue(s.contains("ETA: ~") && s.contains("at 30 s per cell"), s);
             assertTrue(s.contains("warning: " + store.runsDir().resolve("stray.json")), s);
@@ -97,5 +103,25 @@ class StatusReportTest {
         assertTrue(report.err().contains("cells have no record (1 failed)"), report.err());
         String md = Files.readString(out.resolve("report/table7.md"));
         assertTrue(md.contains("**Incomplete:** ") && md.contains(failed.fileName() + "` (diverged at epoch 2)"), md);
+    }
+
+    @Test
+    void flaggedRecord_isListedWithItsHealth(@TempDir Path out) throws Exception {
+        Plan plan = smokeTable7();
+        RunStore store = new RunStore(out);
+        PlanFile.write(store, plan);
+        Cell teacher = plan.distinctCells().get(0);
+        RunRecord r = record(teacher, 95.0);
+        cambench.results.record.TrainingHealth atChance = new cambench.results.record.TrainingHealth(0, 3.0, 1.0, 1,
+                20, 80, 95.0, 87.69, 47.5, 95.0, 1, 95.0, true, 0, false, "",
+                cambench.results.record.TrainingHealth.Limits.DEFAULT);
+        store.save(new RunRecord(r.format(), r.key(), r.cell(), r.metrics(), r.epochs(), r.data(), r.environment(),
+                r.startedAt(), r.finishedAt(), r.wallSeconds(), r.resumedFromEpoch(), r.samples(), atChance));
+        Result status = run("status", "--out", out.toString());
+        assertEquals(0, status.code(), status.err());
+        assertTrue(status.out().contains("flagged  " + teacher.fileName() + "  30 s; last epoch at chance (test error"
+                + " 95.00% >= 87.69% for 20 classes on 80 images; best 95.00% at epoch 1, it never learned)"),
+                status.out());
+        assertTrue(status.out().contains("distinct cells: 1 done (1 flagged), "), status.out());
     }
 }

@@ -122,6 +122,40 @@ class PlanSettingsTest {
         }
     }
 
+    @Test
+    void rowAllowingDivergence_getsItsOwnCells_otherRowsKeepTheirKeys(@TempDir Path dir) throws IOException {
+        write(dir, "cambench/presets/tiny.json", """
+                {"name": "tiny", "description": "test", "seeds": 1, "tables": ["tableX"]}
+                """);
+        String table = """
+                {"id": "tableX", "title": "t", "source": "s", "protocol": "classification", "metric": "top1_error",
+                 "metric_label": "err", "lower_is_better": true, "baseline_row": "ce",
+                 "recipe": {"epochs": 1, "batch_size": 8, "lr": 0.1, "momentum": 0.9, "nesterov": false,
+                            "weight_decay": 0.0, "schedule": "constant", "augment": "none"},
+                 "columns": [{"id": "c", "label": "C", "dataset": "glyphs", "model": "resnet8"}],
+                 "rows": [{"id": "ce", "label": "CE", "objective": "ce"},
+                          {"id": "cam", "label": "CAM", "objective": "cam"ALLOW}]}
+                """;
+        write(dir, "cambench/tables/tableX.json", table.replace("ALLOW", ""));
+        List<Cell> plain;
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, LOADER)) {
+            plain = builder(loader).build("tiny", List.of(), null, List.of(), Map.of()).distinctCells();
+        }
+        write(dir, "cambench/tables/tableX.json", table.replace("ALLOW",
+                ", \"allow_divergence\": true, \"divergence_note\": \"a test\""));
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, LOADER)) {
+            List<Cell> allowed = builder(loader).build("tiny", List.of(), null, List.of(), Map.of()).distinctCells();
+            assertEquals(plain.get(0).key(), allowed.get(0).key(), "the ce row is unchanged");
+            assertEquals(Map.of("dropout", "0.0"), allowed.get(0).settings());
+            Cell cam = allowed.get(1);
+            assertEquals(Map.of("dropout", "0.0", Cell.ALLOW_DIVERGENCE, "true"), cam.settings());
+            assertTrue(cam.allowsDivergence());
+            assertNotEquals(plain.get(1).key(), cam.key(), "a record made under allow_divergence has its own key");
+            assertEquals(Map.of("dropout", "0.0"), PROTOCOLS.get("classification").settingsOf(cam).asMap(),
+                    "the protocol sees its own settings only");
+        }
+    }
+
     private static void write(Path root, String resource, String text) throws IOException {
         Path file = root.resolve(resource);
         Files.createDirectories(file.getParent());

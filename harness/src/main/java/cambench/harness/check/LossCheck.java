@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import cambench.harness.model.Network;
+import cambench.api.CamMaps;
 import cambench.api.Objective;
 import cambench.api.ObjectiveInstance;
 import cambench.api.Objectives;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * Evaluates one objective on fixed tensors and returns the loss and the gradients of the total
@@ -33,15 +35,30 @@ import java.util.TreeMap;
  * <p>Schedules are at their switched-on value ({@link Progress#steadyState()}). Objective state
  * (e.g. {@code centers}) is read from the fixture field of the same name and written back after
  * {@link Objective#afterStep} as {@code NAME_next}.
+ *
+ * <p>It computes what it is given: a CAM of fewer than 2x2 positions (e.g. from 1x1 features),
+ * which training refuses ({@link CamMaps#minMax}), is evaluated here (its min-max normalisation is
+ * 0) and reported to the warning sink.
  */
 public final class LossCheck {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Objectives objectives;
+    private final Consumer<String> warnings;
 
-    /** Creates a checker over a registry. */
+    /** Creates a checker over a registry that drops warnings. */
     public LossCheck(Objectives objectives) {
+        this(objectives, warning -> { });
+    }
+
+    /**
+     * Creates a checker over a registry.
+     *
+     * @param warnings receives one line per thing computed that training would refuse (a degenerate CAM)
+     */
+    public LossCheck(Objectives objectives, Consumer<String> warnings) {
         this.objectives = objectives;
+        this.warnings = warnings;
     }
 
     /**
@@ -59,10 +76,19 @@ public final class LossCheck {
         if (root == null || !root.isObject()) {
             throw new UserException(fixture + ": expected a JSON object");
         }
-        try {
-            return evaluate(root);
-        } catch (UserException e) {
-            throw new UserException(fixture.getFileName() + ": " + e.getMessage(), e);
+        try (CamMaps.DegenerateMaps degenerate = CamMaps.acceptDegenerate()) {
+            ObjectNode result;
+            try {
+                result = evaluate(root);
+            } catch (UserException e) {
+                throw new UserException(fixture.getFileName() + ": " + e.getMessage(), e);
+            }
+            if (degenerate.seen()) {
+                warnings.accept(fixture.getFileName() + ": a class activation map of " + degenerate.smallestPositions()
+                        + " position(s) was min-max normalised (to 0, whatever the features); computed as given,"
+                        + " but training refuses maps smaller than 2x2");
+            }
+            return result;
         }
     }
 

@@ -72,6 +72,18 @@ public final class BatchLoader {
         return dropLast ? data.count() / batchSize : (data.count() + batchSize - 1) / batchSize;
     }
 
+    /** The distinct sizes of an epoch's batches: the batch size when a batch is full, the last one's when it is smaller (kept). */
+    public java.util.List<Integer> batchSizes() {
+        java.util.List<Integer> sizes = new java.util.ArrayList<>();
+        if (data.count() >= batchSize) {
+            sizes.add(batchSize);
+        }
+        if (!dropLast && data.count() % batchSize != 0) {
+            sizes.add(data.count() % batchSize);
+        }
+        return sizes;
+    }
+
     /** Shape of one output sample, [C, outH, outW]. */
     public int[] sampleShape() {
         return shape.clone();

@@ -43,6 +43,7 @@ public final class Conv2d {
         if (in % groups != 0 || out % groups != 0) {
             throw new IllegalArgumentException(name + ": channels not divisible by groups " + groups);
         }
+        store.addConvolution(new ConvShape(in, out, groups, kernel, stride, padding));
         this.weight = store.parameter(name + ".weight", new Shape(out, in / groups, kernel, kernel),
                 Init.kaimingFanOut());
         this.bias = bias

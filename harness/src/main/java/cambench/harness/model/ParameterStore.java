@@ -22,6 +22,7 @@ public final class ParameterStore implements AutoCloseable {
     private final Map<String, NDArray> parameters = new LinkedHashMap<>();
     private final Map<String, NDArray> buffers = new LinkedHashMap<>();
     private final ResidualUnits residualUnits = new ResidualUnits();
+    private final java.util.List<ConvShape> convolutions = new java.util.ArrayList<>();
 
     /**
      * Creates an empty store.
@@ -81,6 +82,16 @@ public final class ParameterStore implements AutoCloseable {
             throw new IllegalArgumentException("duplicate parameter name " + name);
         }
         map.put(name, array);
+    }
+
+    /** Notes a convolution layer of the network built on this store (its {@link Conv2d} does). */
+    void addConvolution(ConvShape shape) {
+        convolutions.add(shape);
+    }
+
+    /** The configurations of the network's convolution layers, one per layer, in creation order (read-only). */
+    public java.util.List<ConvShape> convolutions() {
+        return Collections.unmodifiableList(convolutions);
     }
 
     /** Trainable parameters in creation order (read-only view). */

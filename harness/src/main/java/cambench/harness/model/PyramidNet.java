@@ -48,7 +48,8 @@ public final class PyramidNet {
 
     /**
      * Adds {@code pyramidnet200_240} and two small stand-ins for CPU presets: {@code pyramidnet11_48}
-     * (one unit per stage) and {@code pyramidnet20_96} (two units per stage; every width a multiple of 16, which the oneDNN check in KernelCheck requires).
+     * (one unit per stage) and {@code pyramidnet20_96} (two units per stage; every width a multiple of 16, the channel counts oneDNN's AVX kernels computed
+     * right even where the caches were hidden, see KernelCheck).
      */
     static void register(Map<String, BackboneFactory> registry) {
         registry.put("pyramidnet200_240", (store, spec) -> create(store, spec, 200, 240));

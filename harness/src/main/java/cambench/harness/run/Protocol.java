@@ -35,8 +35,11 @@ public interface Protocol {
         return List.of();
     }
 
-    /** The settings of {@code cell}, defaults filled in for any it does not carry. */
+    /**
+     * The settings of {@code cell}, defaults filled in for any it does not carry (the harness's
+     * {@link Cell#ALLOW_DIVERGENCE} is not one of them).
+     */
     default Params settingsOf(Cell cell) {
-        return Params.resolve("protocol " + name(), settings(), cell.settings());
+        return Params.resolve("protocol " + name(), settings(), cell.protocolSettings());
     }
 }

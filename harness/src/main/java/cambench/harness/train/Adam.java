@@ -72,6 +72,11 @@ public final class Adam implements Optimizer {
     }
 
     @Override
+    public void discardGradients() {
+        flat.zeroGradients();
+    }
+
+    @Override
     public void step(double lr, NDManager scratch) {
         steps.addi(1f);
         double t = steps.getFloat(0);

@@ -12,6 +12,9 @@ public interface Optimizer {
     /** Applies one update from the gradients of the last backward pass, then zeroes them. */
     void step(double lr, NDManager scratch);
 
+    /** Zeroes the gradients of the last backward pass without an update (a skipped step). */
+    void discardGradients();
+
     /** State arrays (momentum, moments) by name. */
     Map<String, NDArray> state();
 

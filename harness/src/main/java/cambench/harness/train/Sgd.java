@@ -61,6 +61,11 @@ public final class Sgd implements Optimizer {
      * @param scratch manager for temporaries of this step
      */
     @Override
+    public void discardGradients() {
+        flat.zeroGradients();
+    }
+
+    @Override
     public void step(double lr, NDManager scratch) {
         NDArray g = flat.gradients(scratch);
         if (g == null) {

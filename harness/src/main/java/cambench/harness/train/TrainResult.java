@@ -1,6 +1,7 @@
 package cambench.harness.train;
 
 import cambench.results.record.EpochMetrics;
+import cambench.results.record.TrainingHealth;
 
 import java.util.List;
 
@@ -12,7 +13,8 @@ import java.util.List;
  * @param top5Error final test top-5 error in %
  * @param seconds wall time of all epochs, restored ones included
  * @param resumedFromEpoch 0, or the epoch the run resumed after
+ * @param health how the training went (non-finite steps, largest loss ratio, chance)
  */
 public record TrainResult(List<EpochMetrics> epochs, double top1Error, double top5Error, double seconds,
-        int resumedFromEpoch) {
+        int resumedFromEpoch, TrainingHealth health) {
 }

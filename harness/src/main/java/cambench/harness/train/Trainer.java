@@ -62,6 +62,7 @@ public final class Trainer {
     private final Network teacher;
     private final List<Regularization> regularizers;
     private String inferencePath = "";
+    private HealthMonitor health;
 
     /**
      * Prepares a run.
@@ -125,15 +126,31 @@ public final class Trainer {
         this.manager = network.store().manager();
         this.progress = progress;
         this.optimizer = Optimizer.of(recipe, network.store().parameters(), manager);
+        allowDivergence(false);
         if (objective.kind().needsTeacher() && teacher == null) {
             throw new UserException("objective '" + objective.name() + "' is a distiller and needs a teacher;"
                     + " use it in a distillation table (a column with a teacher)");
         }
         preflight();
-        KernelCheck.verify(manager, network.name(), network.store().parameters());
+        java.util.Set<Integer> batches = new java.util.TreeSet<>(train.batchSizes());
+        batches.addAll(test.batchSizes());
+        KernelCheck.verify(manager, network, batches);
         if (teacher != null) {
-            KernelCheck.verify(manager, teacher.name(), teacher.store().parameters());
+            KernelCheck.verify(manager, teacher, train.batchSizes());
         }
+    }
+
+    /**
+     * Whether a blow-up of this run (a non-finite or exploded loss, a collapse to chance; docs/trust.md)
+     * is a possible outcome, recorded in the result's health, instead of a {@link TrainingDivergedException}
+     * (the default); with it, a step with a non-finite loss is skipped. Set before {@link #run}.
+     *
+     * @return this trainer
+     */
+    public Trainer allowDivergence(boolean allow) {
+        health = new HealthMonitor(cambench.results.record.TrainingHealth.Limits.DEFAULT, allow, network.classes(),
+                test.data().count());
+        return this;
     }
 
     /**
@@ -189,7 +206,7 @@ public final class Trainer {
      * @param checkpoint checkpoint file (may not exist yet)
      */
     public TrainResult run(Path checkpoint) {
-        TrainerState state = new TrainerState(0, 0, List.of(), 0);
+        TrainerState state = new TrainerState(0, 0, List.of(), 0, null);
         try {
             if (Files.exists(checkpoint)) {
                 try {
@@ -199,7 +216,7 @@ public final class Trainer {
                     progress.warn(e.getMessage() + "; the cell restarts from epoch 1");
                     Files.deleteIfExists(checkpoint); // nothing was restored: the check precedes any copy
                 } catch (java.nio.file.NoSuchFileException e) {
-                    state = new TrainerState(0, 0, List.of(), 0);
+                    state = new TrainerState(0, 0, List.of(), 0, null);
                 }
             }
         } catch (IOException e) {
@@ -207,6 +224,7 @@ public final class Trainer {
         }
         int resumedFrom = state.epochsDone();
         List<EpochMetrics> history = new ArrayList<>(state.history());
+        health.restore(state.health(), history);
         long iteration = state.iteration();
         double seconds = state.seconds();
         for (int epoch = state.epochsDone(); epoch < recipe.epochs(); epoch++) {
@@ -226,18 +244,20 @@ public final class Trainer {
             m = new EpochMetrics(epoch + 1, m.lr(), m.trainLoss(), m.terms(), m.trainAccuracy(), eval.top1Error(),
                     eval.top5Error(), epochSeconds, m.stepsDigest(), TrainingDigest.arrays(checkpointArrays()));
             history.add(m);
+            health.epochEnd(epoch + 1, m.trainLoss(), m.testTop1Error());
             double eta = (seconds - state.seconds()) / (epoch + 1 - resumedFrom) * (recipe.epochs() - epoch - 1);
             progress.epochDone(epoch + 1, recipe.epochs(), m.trainLoss(), m.trainAccuracy(), m.testTop1Error(),
                     epochSeconds, eta);
             try {
                 Checkpoint.save(checkpoint, checkpointArrays(), RunStore.json().writeValueAsString(
-                        new TrainerState(epoch + 1, iteration, history, seconds)));
+                        new TrainerState(epoch + 1, iteration, history, seconds, health.state())));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write checkpoint " + checkpoint, e);
             }
         }
         EpochMetrics last = history.get(history.size() - 1);
-        return new TrainResult(history, last.testTop1Error(), last.testTop5Error(), seconds, resumedFrom);
+        return new TrainResult(history, last.testTop1Error(), last.testTop5Error(), seconds, resumedFrom,
+                health.health());
     }
 
     private EpochMetrics trainEpoch(int epoch, long iterationBefore, List<Double> accs, long start,
@@ -247,6 +267,7 @@ public final class Trainer {
         Map<String, Double> termSums = new LinkedHashMap<>();
         double lossSum = 0;
         int steps = 0;
+        int finiteSteps = 0;
         long iteration = iterationBefore;
         int total = train.batchesPerEpoch();
         TrainingDigest digest = new TrainingDigest();
@@ -258,9 +279,12 @@ public final class Trainer {
                 try (NDManager step = manager.newSubManager()) {
                     StepResult r = step(step, b, p, lr, NO_PROBE);
                     acc.add(r.logits(), b.y(), b.size());
-                    lossSum += r.loss();
                     digest.addStep(r.loss(), r.terms(), r.logits());
-                    r.terms().forEach((k, v) -> termSums.merge(k, v, Double::sum));
+                    if (Double.isFinite(r.loss())) {  // a skipped non-finite step (divergence allowed) is counted in health
+                        lossSum += r.loss();
+                        finiteSteps++;
+                        r.terms().forEach((k, v) -> termSums.merge(k, v, Double::sum));
+                    }
                 }
                 releaseStrays();
                 steps++;
@@ -268,11 +292,11 @@ public final class Trainer {
                 double rate = acc.seen() / Math.max(elapsed, 1e-9);
                 double eta = elapsed / steps * (total - steps)
                         + elapsed / steps * total * (recipe.epochs() - epoch - 1);
-                progress.step(epoch + 1, recipe.epochs(), steps, total, lossSum / steps, rate, eta);
+                progress.step(epoch + 1, recipe.epochs(), steps, total, lossSum / Math.max(finiteSteps, 1), rate, eta);
             }
         }
         Map<String, Double> termMeans = new LinkedHashMap<>();
-        int n = Math.max(steps, 1);
+        int n = Math.max(finiteSteps, 1);
         termSums.forEach((k, v) -> termMeans.put(k, v / n));
         return new EpochMetrics(epoch + 1, lr, lossSum / n, termMeans, acc.accuracy(), Double.NaN, Double.NaN, 0,
                 digest.steps(), "");
@@ -319,10 +343,9 @@ public final class Trainer {
             lt.asMap().forEach((k, v) -> terms.put(k, (double) v.getFloat()));
             logits = o.logits().toFloatArray();
         }
-        if (!Double.isFinite(loss)) {
-            throw new TrainingDivergedException("training diverged: loss " + loss + " at iteration "
-                    + progress.iteration() + " (epoch " + (progress.epoch() + 1) + "); lower the learning rate or the"
-                    + " loss weights", "diverged", progress.epoch() + 1);
+        if (!health.acceptStep(loss, progress.epoch() + 1, progress.iteration())) {
+            optimizer.discardGradients();   // non-finite, divergence allowed: no update
+            return new StepResult(loss, terms, logits);
         }
         optimizer.step(lr, step);
         objective.afterStep(out);

@@ -11,12 +11,14 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import cambench.harness.engine.EngineSetup;
+import cambench.harness.engine.OneDnnCaches;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 
@@ -66,11 +68,10 @@ class ModelForwardTest {
 
     private void check(Network net, int channels, int size, long featureChannels, long featureSize) {
         // as the trainer does: a network the engine computes wrongly on this machine is not trained here
-        assumeTrue(KernelCheck.unsafeConvolution(net.store().parameters()) == null
-                || KernelCheck.machineComputesEveryShape(manager),
-                "skipped on this machine: oneDNN's AVX kernels compute convolutions such as "
-                        + KernelCheck.unsafeConvolution(net.store().parameters())
-                        + " wrongly here (README, Tests); run with -Dcambench.onednn.isa=SSE41 to test them");
+        KernelCheck.Verdict kernels = KernelCheck.check(manager, net.store().convolutions(), List.of(BATCH),
+                OneDnnCaches.ofThisMachine(), false);
+        assumeTrue(kernels.passed(), "skipped on this machine: " + kernels.summary()
+                + " (README, Tests); run with -Dcambench.onednn.isa=SSE41 to test them");
         assertEquals(featureChannels, net.backbone().featureChannels());
         Map.Entry<String, NDArray> first = net.store().parameters().entrySet().iterator().next();
         assertEquals(4, first.getValue().getShape().dimension(), "first parameter is the stem conv: " + first.getKey());

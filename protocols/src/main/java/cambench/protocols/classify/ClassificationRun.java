@@ -111,7 +111,8 @@ public final class ClassificationRun {
             Network teacherNet = teacher == null ? null : teacher.apply(manager, spec);
             Trainer trainer = new Trainer(net, objective, cell.recipe(), trainBatches, testBatches, cell.seed(),
                     new ProgressLine(context.log(), context.title()), teacherNet, Regularization.create(
-                            objectives.regularizers(), cell.regularizers(), cell.regularizerParams()));
+                            objectives.regularizers(), cell.regularizers(), cell.regularizerParams()))
+                    .allowDivergence(cell.allowsDivergence());
             TrainResult result = trainer.run(context.store().checkpointPath(cell));
             onTrained.accept(net);
             Map<String, Double> metrics = new LinkedHashMap<>();
@@ -126,7 +127,8 @@ public final class ClassificationRun {
             dataInfo.put("drop_last", Boolean.toString(dropLast));
             return new RunRecord(RunRecord.FORMAT, cell.key(), cell, metrics, result.epochs(), dataInfo,
                     Environment.describe(context.threads(), context.device().toString(), trainer.inferencePath()),
-                    started, Instant.now().toString(), result.seconds(), result.resumedFromEpoch());
+                    started, Instant.now().toString(), result.seconds(), result.resumedFromEpoch(), Map.of(),
+                    result.health());
         }
     }
 }

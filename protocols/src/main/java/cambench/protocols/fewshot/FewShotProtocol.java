@@ -163,7 +163,7 @@ public abstract class FewShotProtocol implements Protocol {
                     context.objectives().resolved(cell.objective(), cell.params()), classes,
                     net.backbone().featureChannels(), net.store().manager());
             Trainer trainer = new Trainer(net, objective, cell.recipe(), trainBatches, baseCheck, cell.seed(),
-                    new ProgressLine(context.log(), context.title()));
+                    new ProgressLine(context.log(), context.title())).allowDivergence(cell.allowsDivergence());
             TrainResult result = trainer.run(context.store().checkpointPath(cell));
             long t0 = System.nanoTime();
             FeatureCache features = extract(net, data.novel(), testAug, manager);
@@ -179,7 +179,7 @@ public abstract class FewShotProtocol implements Protocol {
                     dataInfo(data, norm, classes, fineTune, settings),
                     Environment.describe(context.threads(), context.device().toString(), trainer.inferencePath()),
                     started, Instant.now().toString(), result.seconds() + testSeconds, result.resumedFromEpoch(),
-                    samples);
+                    samples, result.health());
         }
     }
 

@@ -82,6 +82,25 @@ public record Cell(String protocol, String dataset, String model, String objecti
                 regularizers, regularizerParams);
     }
 
+    /**
+     * The settings key a plan adds, as {@code true}, to the cells of a table row that declares
+     * divergence a possible outcome ({@code allow_divergence}): the harness's, not a protocol's, and
+     * absent otherwise, so every other cell keeps its key while these get their own.
+     */
+    public static final String ALLOW_DIVERGENCE = "allow_divergence";
+
+    /** Whether a blow-up of this cell's training is recorded (health flagged) instead of failing it. */
+    public boolean allowsDivergence() {
+        return "true".equals(settings.get(ALLOW_DIVERGENCE));
+    }
+
+    /** The protocol's own settings: {@link #settings} without {@link #ALLOW_DIVERGENCE}. */
+    public Map<String, String> protocolSettings() {
+        Map<String, String> own = new TreeMap<>(settings);
+        own.remove(ALLOW_DIVERGENCE);
+        return own;
+    }
+
     /** The objective and its regularizers as a row reads, e.g. {@code cam+cutmix+shakedrop}. */
     public String objectiveWithRegularizers() {
         return regularizers.isEmpty() ? objective : objective + "+" + String.join("+", regularizers);

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
 import java.util.function.BiFunction;
 
@@ -114,7 +115,12 @@ public record Plan(Preset preset, List<TableSpec> tables, List<PlannedCell> cell
         }
         Map<String, String> tableSettings = new LinkedHashMap<>(t.settings());
         tableSettings.putAll(preset.settings(t.id()));
-        cell = cell.withSettings(resolvers.settings().resolve(cell.protocol(), tableSettings, t.id()));
+        Map<String, String> settings = new TreeMap<>(resolvers.settings().resolve(cell.protocol(), tableSettings,
+                t.id()));
+        if (row.allowDivergence()) {
+            settings.put(Cell.ALLOW_DIVERGENCE, "true");
+        }
+        cell = cell.withSettings(settings);
         if (!row.regularizers().isEmpty()) {
             Map<String, String> regOverrides = new LinkedHashMap<>(row.regularizerParams());
             regOverrides.putAll(col.params());

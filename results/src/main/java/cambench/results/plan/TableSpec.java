@@ -119,6 +119,9 @@ public record TableSpec(String id, String title, String source, String protocol,
         for (Row r : rows) {
             require(r.id() != null && rowIds.add(r.id()), "rows", "id '" + r.id() + "' is missing or repeated");
             require(r.objective() != null, "rows." + r.id() + ".objective", "is missing");
+            require(!r.allowDivergence() || (r.divergenceNote() != null && !r.divergenceNote().isBlank()),
+                    "rows." + r.id() + ".divergence_note", "is required with allow_divergence (say why a blow-up is a"
+                            + " possible outcome of this row)");
             require(r.paper().isEmpty() || r.paper().size() == columns.size(), "rows." + r.id() + ".paper",
                     "has " + r.paper().size() + " values for " + columns.size() + " columns (give one per column,"
                             + " null where the paper has none)");
@@ -193,10 +196,22 @@ public record TableSpec(String id, String title, String source, String protocol,
      * @param regularizerParams regularizer parameters, {@code name.param -> value}, on top of the defaults
      * @param quoted where the row's paper numbers come from when the paper quotes them from another
      *     work (e.g. {@code CutMix [51]}), or null for the paper's own runs; reports mark such rows
+     * @param allowDivergence whether a blow-up of this row's training is a possible outcome that is
+     *     recorded (health flagged, marked in the report) instead of failing the cell (docs/trust.md);
+     *     absent means false
+     * @param divergenceNote why divergence is a possible outcome here; required with {@code allow_divergence}
      */
     public record Row(String id, String label, String objective, Map<String, String> params, List<Double> paper,
             String protocol, List<String> regularizers,
-            @JsonProperty("regularizer_params") Map<String, String> regularizerParams, String quoted) {
+            @JsonProperty("regularizer_params") Map<String, String> regularizerParams, String quoted,
+            @JsonProperty("allow_divergence") Boolean allowDivergence,
+            @JsonProperty("divergence_note") String divergenceNote) {
+        /** A row that does not allow divergence. */
+        public Row(String id, String label, String objective, Map<String, String> params, List<Double> paper,
+                String protocol, List<String> regularizers, Map<String, String> regularizerParams, String quoted) {
+            this(id, label, objective, params, paper, protocol, regularizers, regularizerParams, quoted, false, null);
+        }
+
         /** A row of the table's protocol. */
         public Row(String id, String label, String objective, Map<String, String> params, List<Double> paper) {
             this(id, label, objective, params, paper, null);
@@ -215,6 +230,7 @@ public record TableSpec(String id, String title, String source, String protocol,
 
         /** Defaults for optional fields. */
         public Row {
+            allowDivergence = allowDivergence != null && allowDivergence;
             regularizers = regularizers == null ? List.of() : List.copyOf(regularizers);
             regularizerParams = regularizerParams == null ? Map.of() : Map.copyOf(regularizerParams);
             params = params == null ? Map.of() : Map.copyOf(params);

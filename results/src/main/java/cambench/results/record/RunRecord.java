@@ -22,11 +22,20 @@ import java.util.Map;
  * @param samples per-unit values behind a metric (e.g. the accuracy of every few-shot episode,
  *     in a fixed order so that methods pair up), by metric name; empty when the metric is one
  *     number per run
+ * @param health how the training went (docs/trust.md); null in records written before it existed
  */
 public record RunRecord(int format, String key, Cell cell, Map<String, Double> metrics,
         List<EpochMetrics> epochs, Map<String, String> data, Map<String, String> environment,
         String startedAt, String finishedAt, double wallSeconds, int resumedFromEpoch,
-        Map<String, List<Double>> samples) {
+        Map<String, List<Double>> samples, TrainingHealth health) {
+
+    /** A record without training health (tests, records of runs without a training loop). */
+    public RunRecord(int format, String key, Cell cell, Map<String, Double> metrics, List<EpochMetrics> epochs,
+            Map<String, String> data, Map<String, String> environment, String startedAt, String finishedAt,
+            double wallSeconds, int resumedFromEpoch, Map<String, List<Double>> samples) {
+        this(format, key, cell, metrics, epochs, data, environment, startedAt, finishedAt, wallSeconds,
+                resumedFromEpoch, samples, null);
+    }
 
     /** A record without per-unit samples. */
     public RunRecord(int format, String key, Cell cell, Map<String, Double> metrics, List<EpochMetrics> epochs,
@@ -40,6 +49,11 @@ public record RunRecord(int format, String key, Cell cell, Map<String, Double> m
     public RunRecord {
         samples = samples == null ? Map.of() : samples;
     }
+    /** The flags of {@link #health} ({@link TrainingHealth#flags}); none when it is absent. */
+    public List<String> healthFlags() {
+        return health == null ? List.of() : health.flags();
+    }
+
     /** The current record format. */
     public static final int FORMAT = 1;
 

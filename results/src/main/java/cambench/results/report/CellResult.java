@@ -21,9 +21,11 @@ import tech.tablesaw.api.Row;
  * @param episodes number of episodes of all seeds pooled, or null for a table without per-unit samples
  * @param ci95PooledEpisodes half-width 1.96 sd / sqrt(n) over those pooled episodes (the few-shot
  *     field's convention; NaN when fewer than 2), or null for a table without per-unit samples
+ * @param health the cell's training-health marks ({@link HealthMarks}), "" when none or not computed
  */
 public record CellResult(String table, String row, String column, String datasetUsed, String modelUsed,
-        Summary summary, Double paper, PairedDifference gain, Integer episodes, Double ci95PooledEpisodes) {
+        Summary summary, Double paper, PairedDifference gain, Integer episodes, Double ci95PooledEpisodes,
+        String health) {
 
     /** Reads one row of an aggregate table (missing numbers are NaN, a missing gain is null). */
     public static CellResult of(Row r) {
@@ -36,6 +38,7 @@ public record CellResult(String table, String row, String column, String dataset
         return new CellResult(r.getString("table"), r.getString("row"), r.getString("column"),
                 r.getString("dataset_used"), r.getString("model_used"), summary,
                 r.isMissing("paper") ? null : r.getDouble("paper"), gain,
-                pooled ? r.getInt("n_episodes") : null, pooled ? r.getDouble("ci95_pooled_episodes") : null);
+                pooled ? r.getInt("n_episodes") : null, pooled ? r.getDouble("ci95_pooled_episodes") : null,
+                r.columnNames().contains(HealthMarks.COLUMN) ? r.getString(HealthMarks.COLUMN) : "");
     }
 }

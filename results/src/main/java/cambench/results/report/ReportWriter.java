@@ -22,7 +22,8 @@ import java.util.function.Predicate;
  * Writes {@code tableN.csv}, {@code tableN.md} and {@code tableN.png} for every table of a plan
  * that has records (and {@code tableN_curves.csv/png} where the table asks for curves): ours (mean
  * +- 95% CI over seeds, n) beside the paper's number, and the paired gain over the baseline row;
- * few-shot tables add the pooled-episode interval of the field's convention.
+ * few-shot tables add the pooled-episode interval of the field's convention; cells with runs that
+ * blew up (allowed), ended at chance or failed are marked ({@link HealthMarks}).
  * Numbers come only from run records, aggregated as tablesaw tables by {@link TableAggregator};
  * tablesaw's CSV writer writes the CSVs.
  */
@@ -39,6 +40,7 @@ public final class ReportWriter {
     private final Map<String, RunRecord> recordsByKey = new TreeMap<>();
     private Map<String, String> stale = Map.of();
     private final Map<String, String> failed;
+    private final HealthMarks marks;
 
     /** Prepares a report of {@code records} for {@code plan}. */
     public ReportWriter(Plan plan, List<RunRecord> records) {
@@ -54,6 +56,7 @@ public final class ReportWriter {
         this.failed = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(failed)); // same report every run
         this.aggregator = new TableAggregator(plan, records);
         records.forEach(r -> recordsByKey.put(r.key(), r));
+        this.marks = new HealthMarks(plan, recordsByKey, this.failed);
     }
 
     /**
@@ -77,9 +80,9 @@ public final class ReportWriter {
         List<Path> written = new ArrayList<>();
         for (TableSpec t : plan.tables()) {
             if (aggregator.hasRecords(t)) {
-                Table cells = aggregator.aggregate(t);
+                Table cells = marks.withColumn(t, aggregator.aggregate(t));
                 written.add(writeFile(dir.resolve(t.id() + ".csv"), csv(cells)));
-                byte[] md = (markdown(t, cells) + missingNote(t)).getBytes(StandardCharsets.UTF_8);
+                byte[] md = (markdown(t, cells) + marks.footnote(t) + missingNote(t)).getBytes(StandardCharsets.UTF_8);
                 written.add(writeFile(dir.resolve(t.id() + ".md"), md));
                 written.add(writeFile(dir.resolve(t.id() + ".png"), ChartWriter.png(t, cells, chartSubtitle(t))));
                 if (t.curves() != null) {
@@ -134,12 +137,14 @@ public final class ReportWriter {
     public static byte[] csv(Table cells) {
         Csv.format(cells, Csv::significant6, "mean", "sd", "ci_low", "ci_high", "paper", "diff_from_paper",
                 "gain_mean", "gain_ci_low", "gain_ci_high", "gain_p");
-        if (!cells.containsColumn(POOLED_CSV_COLUMNS[0])) {
-            return Csv.bytes(cells, CSV_COLUMNS);
-        }
-        Csv.format(cells, Csv::significant6, "ci95_pooled_episodes");
         List<String> columns = new ArrayList<>(List.of(CSV_COLUMNS));
-        columns.addAll(List.of(POOLED_CSV_COLUMNS));
+        if (cells.containsColumn(POOLED_CSV_COLUMNS[0])) {
+            Csv.format(cells, Csv::significant6, "ci95_pooled_episodes");
+            columns.addAll(List.of(POOLED_CSV_COLUMNS));
+        }
+        if (cells.containsColumn(HealthMarks.COLUMN)) {
+            columns.add(HealthMarks.COLUMN);   // last: the training-health marks (docs/trust.md)
+        }
         return Csv.bytes(cells, columns.toArray(new String[0]));
     }
 
@@ -272,7 +277,8 @@ public final class ReportWriter {
             return "–";
         }
         String half = Double.isNaN(r.summary().halfWidth()) ? "" : " ± " + fixed(r.summary().halfWidth());
-        return fixed(r.summary().mean()) + half + " (n=" + r.summary().n() + ")" + pooledEpisodes(r);
+        return fixed(r.summary().mean()) + half + " (n=" + r.summary().n() + ")" + pooledEpisodes(r)
+                + (r.health().isEmpty() ? "" : HealthMarks.MARKER);
     }
 
     /** The field's pooled-episode interval in brackets, for a table with per-unit samples. */

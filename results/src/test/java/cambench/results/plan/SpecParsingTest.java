@@ -43,6 +43,19 @@ class SpecParsingTest {
     }
 
     @Test
+    void table_allowDivergence_needsANote() throws IOException {
+        String allowed = TABLE.replace("{\"id\": \"cam\", \"label\": \"CAM\", \"objective\": \"cam\"}",
+                "{\"id\": \"cam\", \"label\": \"CAM\", \"objective\": \"cam\", \"allow_divergence\": true}");
+        assertEquals("my/t.json: table t: field rows.cam.divergence_note is required with allow_divergence (say why a"
+                + " blow-up is a possible outcome of this row)", tableError(allowed));
+        TableSpec t = table(allowed.replace("\"allow_divergence\": true", "\"allow_divergence\": true,"
+                + " \"divergence_note\": \"large beta\""));
+        assertTrue(t.rows().get(1).allowDivergence());
+        assertEquals("large beta", t.rows().get(1).divergenceNote());
+        assertFalse(t.rows().get(0).allowDivergence(), "absent means false");
+    }
+
+    @Test
     void table_typoInField_namesFileAndField() {
         String msg = tableError(TABLE.replace("\"lower_is_better\"", "\"lower_is_beter\""));
         assertTrue(msg.startsWith("my/t.json: "), msg);

@@ -12,6 +12,7 @@ import cambench.results.plan.Cell;
 import cambench.results.record.EpochMetrics;
 import cambench.results.record.Recipe;
 import cambench.results.record.RunRecord;
+import cambench.results.record.TrainingHealth;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,8 +36,10 @@ class ReportWriterTest {
     static final Preset PRESET = new Preset("smoke", "tiny", 4, List.of("table3"), Map.of("cifar100", "glyphs"),
             Map.of("resnet110", "resnet8"), Map.of(), Map.of());
 
-    static final String CSV_HEADER = "table,row,column,dataset_used,model_used,metric,n,mean,sd,ci_low,ci_high,paper,"
+    static final String CSV_COLUMNS = "table,row,column,dataset_used,model_used,metric,n,mean,sd,ci_low,ci_high,paper,"
             + "diff_from_paper,gain_n,gain_mean,gain_ci_low,gain_ci_high,gain_p";
+    /** The header of a table without per-unit samples: the columns, then the training-health marks. */
+    static final String CSV_HEADER = CSV_COLUMNS + ",health";
 
     private static RunRecord record(Cell c, double err) {
         return new RunRecord(1, c.key(), c, Map.of("top1_error", err), List.<EpochMetrics>of(), Map.of(), Map.of(),
@@ -69,6 +72,50 @@ class ReportWriterTest {
         assertTrue(md.contains("not the paper's setting"), md);
     }
 
+    /** A health with only the fields a mark reads set: the last epoch at chance, or an allowed blow-up. */
+    private static TrainingHealth health(boolean atChance, String divergence) {
+        return new TrainingHealth(0, 2.3, 1.1, 1, 10, 200, 90, 83.64, 45, 88, 2, atChance ? 90 : 30, atChance, 0,
+                !divergence.isEmpty(), divergence, TrainingHealth.Limits.DEFAULT);
+    }
+
+    @Test
+    void report_flaggedAndFailedRuns_areMarkedInCsvAndMarkdown(@TempDir Path dir) throws IOException {
+        Plan plan = Plan.of(PRESET, List.of(TABLE), (o, p) -> p);
+        List<RunRecord> records = new ArrayList<>();
+        Map<String, String> failed = new java.util.HashMap<>();
+        String failedName = null;
+        String flaggedName = null;
+        for (PlannedCell p : plan.cells()) {
+            Cell c = p.cell();
+            if (p.row().equals("cam") && c.seed() == 4) {
+                failed.put(c.key(), "loss_blow_up at epoch 3");
+                failedName = c.fileName();
+                continue;
+            }
+            TrainingHealth h = p.row().equals("cam") && c.seed() == 1 ? health(true, "")
+                    : p.row().equals("cam") && c.seed() == 2 ? health(false, "loss_blow_up: training blew up") : null;
+            if (h != null && h.finalAtChance()) {
+                flaggedName = c.fileName();
+            }
+            records.add(new RunRecord(1, c.key(), c, Map.of("top1_error", 30.0), List.of(), Map.of(), Map.of(), "a",
+                    "b", 1, 0, Map.of(), h));
+        }
+        new ReportWriter(plan, records, failed).write(dir);
+        List<String> csv = Files.readAllLines(dir.resolve("table3.csv"));
+        assertEquals("table3,ce,c100,glyphs,resnet8,top1_error,4,30,0,30,30,27.68,2.32,,,,,,", csv.get(1),
+                "ce: nothing marked");
+        assertTrue(csv.get(2).endsWith(",diverged 1/4; at_chance 1/4; failed 1/4"), csv.get(2));
+        String md = Files.readString(dir.resolve("table3.md"));
+        assertTrue(md.contains("| CAM-loss | 30.00 ± 0.00 (n=3) † (paper 26.56) |"), md);
+        assertTrue(md.contains("| CE loss | 30.00 ± 0.00 (n=4) (paper 27.68) |"), md);
+        assertTrue(md.contains("† Training health (docs/trust.md)"), md);
+        assertTrue(md.contains("- CAM-loss / CIFAR-100 ResNet-110: `" + flaggedName + "`: last epoch at chance (test"
+                + " error 90.00% >= 83.64% for 10 classes on 200 images; best 88.00% at epoch 2, it never learned)"), md);
+        assertTrue(md.contains("`: diverged (the table allows it): loss_blow_up: training blew up"), md);
+        assertTrue(md.contains("- CAM-loss / CIFAR-100 ResNet-110: `" + failedName + "`: failed, no record:"
+                + " loss_blow_up at epoch 3"), md);
+    }
+
     @Test
     void report_noRecords_writesNothing(@TempDir Path dir) throws IOException {
         Plan plan = Plan.of(PRESET, List.of(TABLE), (o, p) -> p);
@@ -91,8 +138,8 @@ class ReportWriterTest {
         // ce: mean 27.65, sd 0.479583, CI [26.8869, 28.4131] (scipy t.interval); the comma in the data set quotes it
         assertEquals(List.of(CSV_HEADER,
                 "table3,ce,c100,\"glyphs:classes=20,train=8\",resnet8,top1_error,4,27.65,0.479583,26.8869,28.4131,"
-                        + "27.68,-0.03,,,,,",
-                "table3,cam,c100,\"glyphs:classes=20,train=8\",resnet8,top1_error,0,,,,,26.56,,,,,,"),
+                        + "27.68,-0.03,,,,,,",
+                "table3,cam,c100,\"glyphs:classes=20,train=8\",resnet8,top1_error,0,,,,,26.56,,,,,,,"),
                 Files.readAllLines(dir.resolve("table3.csv")));
         String md = Files.readString(dir.resolve("table3.md"));
         assertTrue(md.contains("| CAM-loss | – (paper 26.56) |\n"), md);
@@ -111,8 +158,8 @@ class ReportWriterTest {
         new ReportWriter(plan, records).write(dir);
         // ce: 28, 29, 30, 31: mean 29.5, sd 1.29099, CI 29.5 -+ 2.05426 (scipy t.interval)
         assertEquals(List.of(CSV_HEADER,
-                "table3,ce,c100,glyphs,resnet8,top1_error,4,29.5,1.29099,27.4457,31.5543,27.68,1.82,,,,,",
-                "table3,cam,c100,glyphs,resnet8,top1_error,4,26,0,26,26,26.56,-0.56,,,,,"),
+                "table3,ce,c100,glyphs,resnet8,top1_error,4,29.5,1.29099,27.4457,31.5543,27.68,1.82,,,,,,",
+                "table3,cam,c100,glyphs,resnet8,top1_error,4,26,0,26,26,26.56,-0.56,,,,,,"),
                 Files.readAllLines(dir.resolve("table3.csv")));
         assertFalse(Files.readString(dir.resolve("table3.md")).contains("Paired gain"));
     }
@@ -139,16 +186,16 @@ class ReportWriterTest {
         }
         new ReportWriter(plan, records).write(dir);
         List<String> csv = Files.readAllLines(dir.resolve("table6.csv"));
-        assertEquals(CSV_HEADER + ",n_episodes,ci95_pooled_episodes", csv.get(0));
+        assertEquals(CSV_COLUMNS + ",n_episodes,ci95_pooled_episodes,health", csv.get(0));
         // Expected values from numpy/scipy 1.17 (stats.t.interval, stats.ttest_rel), independent of this code.
         // Seed means: ce 46, 48, 47.5 (mean 47.1667, sd 1.04083, t CI [44.5811, 49.7522]);
         // cam 49.5, 52.5, 49.5 (mean 50.5, sd 1.73205, t CI [46.1973, 54.8027]).
         // Gain per seed 3.5, 4.5, 2: mean 3.33333, t CI [0.207529, 6.45914], ttest_rel p 0.0443630.
         // Pooled episodes (6 per row): ce sd 4.26224 -> 1.96 sd / sqrt 6 = 3.41044; cam sd 5.61249 -> 4.49084.
-        assertEquals("table6,ce,one,mini,conv4,acc_1shot,3,47.1667,1.04083,44.5811,49.7522,52,-4.83333,,,,,,6,3.41044",
+        assertEquals("table6,ce,one,mini,conv4,acc_1shot,3,47.1667,1.04083,44.5811,49.7522,52,-4.83333,,,,,,6,3.41044,",
                 csv.get(1));
         assertEquals("table6,cam,one,mini,conv4,acc_1shot,3,50.5,1.73205,46.1973,54.8027,54,-3.5,3,3.33333,0.207529,"
-                + "6.45914,0.044363,6,4.49084", csv.get(2));
+                + "6.45914,0.044363,6,4.49084,", csv.get(2));
         String md = Files.readString(dir.resolve("table6.md"));
         assertTrue(md.contains("50.50 ± 4.30 (n=3) [± 4.49 over 6 pooled episodes] (paper 54.00)"), md);
         assertTrue(md.contains("the few-shot field's convention"), md);
