@@ -99,15 +99,18 @@ public final class ReportWriter {
             names.put(p.cell().key(), p.cell().fileName());
         });
         List<String> missing = planned.stream().filter(k -> !recordsByKey.containsKey(k)).toList();
+        List<String> omitted = plan.preset().omit().getOrDefault(t.id(), List.of());
+        String omittedNote = omitted.isEmpty() ? "" : "\nNot run in preset `" + plan.preset().name() + "` (its omit"
+                + " list; `--include-omitted` plans them): " + String.join(", ", omitted) + ".\n";
         if (missing.isEmpty()) {
-            return "";
+            return omittedNote;
         }
         List<String> failedHere = missing.stream().filter(failed::containsKey)
                 .map(k -> "`" + names.get(k) + "` (" + failed.get(k) + ")").toList();
         return "\n**Incomplete:** " + missing.size() + " of " + planned.size() + " cells have no record yet"
                 + (failedHere.isEmpty() ? "" : ", " + failedHere.size() + " of them failed: "
                         + String.join("; ", failedHere))
-                + ". `–` marks a result without records; n counts the seeds present.\n";
+                + ". `–` marks a result without records; n counts the seeds present.\n" + omittedNote;
     }
 
     private List<Path> writeCurves(Path dir, TableSpec t) throws IOException {

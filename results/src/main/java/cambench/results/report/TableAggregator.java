@@ -167,8 +167,9 @@ public final class TableAggregator {
     private void addCell(Table t, TableSpec table, int r, int c) {
         TableSpec.Row row = table.rows().get(r);
         TableSpec.Column col = table.columns().get(c);
-        PlannedCell any = plan.cells().stream().filter(p -> p.table().equals(table.id())
-                && p.row().equals(row.id()) && p.column().equals(col.id())).findFirst().orElseThrow();
+        // a cell the preset omits is not planned: its row shows the column's stand-ins and no value
+        java.util.Optional<PlannedCell> any = plan.cells().stream().filter(p -> p.table().equals(table.id())
+                && p.row().equals(row.id()) && p.column().equals(col.id())).findFirst();
         t.stringColumn("table").append(table.id());
         t.stringColumn("row").append(row.id());
         t.stringColumn("column").append(col.id());
@@ -176,8 +177,10 @@ public final class TableAggregator {
         t.stringColumn("column_label").append(col.label());
         t.intColumn("row_index").append(r);
         t.intColumn("column_index").append(c);
-        t.stringColumn("dataset_used").append(any.cell().dataset());
-        t.stringColumn("model_used").append(any.cell().model());
+        t.stringColumn("dataset_used").append(any.map(p -> p.cell().dataset())
+                .orElse(plan.preset().dataset(table.id(), col.dataset())));
+        t.stringColumn("model_used").append(any.map(p -> p.cell().model())
+                .orElse(plan.preset().model(table.id(), col.model())));
         t.stringColumn("metric").append(table.metricOf(col));
         Double paper = row.paperValue(c);
         if (paper == null) {
