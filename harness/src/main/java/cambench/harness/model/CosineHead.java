@@ -61,7 +61,10 @@ public final class CosineHead implements ClassifierHead {
     @Override
     public NDArray logits(NDArray pooled) {
         NDArray z = pooled.div(pooled.mul(pooled).sum(new int[] {1}, true).sqrt().add(FineTuneHead.FEATURE_EPS));
-        return z.matMul(weight().transpose()).mul(scale);
+        NDArray w = weight();
+        NDArray logits = z.matMul(w.transpose());
+        MacCounter.add(logits, w);
+        return logits.mul(scale);
     }
 
     @Override
