@@ -53,7 +53,7 @@ import picocli.CommandLine.Option;
  *
  * <p>Cost ({@link TrainingCost}): forward+backward FLOPs per training image from the model's own
  * layers, times the images and epochs of the cell (plus the teacher's forward and the per-epoch
- * evaluation), in device hours at the sustained rate of {@code --gpu} (or {@code --rate TFLOPS});
+ * evaluation), in device hours at the sustained rate of {@code --device-class} (or {@code --rate TFLOPS});
  * {@code --rate MODEL=IMAGES_PER_S} (from {@code cambench bench train --device gpu}) replaces
  * the estimate for that model by a measured throughput. Prints a table of the cells, the totals per
  * table (a cell shared by tables counts in each) and for the plan (each cell once), and the wall
@@ -69,12 +69,12 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--data-root", description = "folder holding real data sets (cifar-10-batches-bin, imagenet, ...)")
     Path dataRoot;
 
-    @Option(names = "--gpu", defaultValue = "a100", description = "device class whose sustained training rate costs"
+    @Option(names = "--device-class", defaultValue = "a100", description = "device class whose sustained training rate costs"
             + " the cells: ${COMPLETION-CANDIDATES} (our assumption of sustained mixed-precision training:"
             + " v100 25, a100 60, h100 100 TFLOP/s)")
     DeviceClass gpu;
 
-    @Option(names = "--rate", description = "TFLOPS: the sustained rate instead of --gpu's; or MODEL=IMAGES_PER_S"
+    @Option(names = "--rate", description = "TFLOPS: the sustained rate instead of --device-class's; or MODEL=IMAGES_PER_S"
             + " (repeatable), a measured training throughput of that model, e.g. resnet50=900")
     List<String> rates = new ArrayList<>();
 

@@ -222,8 +222,7 @@ public final class Augmentation {
      * implements; in-memory sets then take that path too, with each stored image as the full image.
      */
     public boolean needsFullPath() {
-        return ops.stream().anyMatch(o -> o instanceof ShortSide || o instanceof Jitter || o instanceof ColourJitter
-                || o instanceof Lighting);
+        return ops.stream().anyMatch(o -> o instanceof ShortSide || o instanceof PixelOp);
     }
 
     private void requireRgbForLighting(int channels) {
@@ -678,6 +677,17 @@ public final class Augmentation {
         void mapFull(Full g, int h, int w, SplittableRandom r);
     }
 
+    /** An op on the pixel values only (colour, lighting): size unchanged, full-image path only. */
+    private interface PixelOp extends Op {
+        default int[] outputSize(int h, int w) {
+            return new int[] {h, w};
+        }
+
+        default void map(Geometry g, int h, int w, SplittableRandom r) {
+            throw new IllegalStateException(this + " runs on the full-image path only");
+        }
+    }
+
     /**
      * One axis of the full-image map: output u reads around in0 + (sign*u + shift + 0.5) * scale,
      * with filter taps kept inside [lo, hi) (the box of the last resize, as Pillow resizes a crop).
@@ -860,15 +870,7 @@ public final class Augmentation {
      * CloserLook's ImageJitter: brightness, contrast and colour factors 1 + s * (2u - 1) with u
      * uniform in [0, 1), drawn in that order.
      */
-    private record Jitter(double strength) implements Op {
-        public int[] outputSize(int h, int w) {
-            return new int[] {h, w};
-        }
-
-        public void map(Geometry g, int h, int w, SplittableRandom r) {
-            throw new IllegalStateException("jitter runs on the full-image path only");
-        }
-
+    private record Jitter(double strength) implements PixelOp {
         public void mapFull(Full g, int h, int w, SplittableRandom r) {
             float[] f = new float[3];
             for (int i = 0; i < 3; i++) {
@@ -887,15 +889,7 @@ public final class Augmentation {
      * CutMix's ColorJitter: the order of brightness, contrast and saturation shuffled (Fisher-Yates),
      * then a weight uniform in [-s, s) per step, drawn in the order the steps run.
      */
-    private record ColourJitter(double strength) implements Op {
-        public int[] outputSize(int h, int w) {
-            return new int[] {h, w};
-        }
-
-        public void map(Geometry g, int h, int w, SplittableRandom r) {
-            throw new IllegalStateException("cjitter runs on the full-image path only");
-        }
-
+    private record ColourJitter(double strength) implements PixelOp {
         public void mapFull(Full g, int h, int w, SplittableRandom r) {
             int[] order = {BRIGHTNESS, CONTRAST, SATURATION};
             for (int i = order.length - 1; i > 0; i--) {
@@ -919,15 +913,7 @@ public final class Augmentation {
     }
 
     /** PCA lighting: three component weights N(0, std^2) per image. */
-    private record Lighting(double std) implements Op {
-        public int[] outputSize(int h, int w) {
-            return new int[] {h, w};
-        }
-
-        public void map(Geometry g, int h, int w, SplittableRandom r) {
-            throw new IllegalStateException("lighting runs on the full-image path only");
-        }
-
+    private record Lighting(double std) implements PixelOp {
         public void mapFull(Full g, int h, int w, SplittableRandom r) {
             float[] alpha = new float[3];
             for (int j = 0; j < 3; j++) {
