@@ -11,14 +11,18 @@ import cambench.harness.data.ImageSet;
 import cambench.harness.datasets.DatasetCatalog;
 import cambench.harness.datasets.FewShotCatalog;
 import cambench.harness.engine.EngineSetup;
+import cambench.harness.datasets.PaperDatasets;
 import cambench.harness.engine.OneDnnCaches;
 import cambench.harness.model.ConvShape;
 import cambench.harness.model.KernelCheck;
+import cambench.harness.model.MacCounter;
 import cambench.harness.model.ModelSpec;
 import cambench.harness.model.Models;
 import cambench.harness.model.Network;
 import cambench.harness.model.NetworkOutput;
 import cambench.api.Objectives;
+import cambench.harness.run.TrainingCost;
+import cambench.harness.run.WorkerSchedule;
 import cambench.results.plan.Cell;
 import cambench.results.plan.Plan;
 import cambench.results.plan.PlannedCell;
@@ -39,22 +43,31 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code cambench check}: everything a preset needs, checked without training.
+ * {@code cambench check}: everything a preset needs, checked without training, and what it costs.
  *
  * <p>For every cell of the plan: its data set resolves (folders, class lists, counts) and the first
  * and last file of each split decode (streamed sets; in-memory sets decode whole); its model builds
- * for the recipe's input size, and one forward pass gives the CAM map size, the parameter count and
+ * for the recipe's input size, and one forward pass gives the CAM map size, the parameter count,
  * an activation-memory estimate (every tensor one training-mode forward of 2 images creates,
- * scaled to the recipe's batch; the backward pass roughly doubles it); the device starts; the
- * engine's convolution kernels compute every convolution of the plan's models at the recipes' batch
- * sizes ({@link KernelCheck}: probed where the cache sizes oneDNN reads are hidden, implausible or
- * unknown, or with {@code --probe-kernels}; one {@code kernels} line says which). Prints
- * a table of the cells with a GPU-hours estimate where {@code --rate MODEL=IMAGES_PER_S} (from
- * {@code cambench bench train --device gpu}) gives the throughput, then one line per problem; exit
- * 2 when there is any.
+ * scaled to the recipe's batch; the backward pass roughly doubles it) and the multiply-accumulates
+ * of one image ({@link MacCounter}); the device starts; the engine's convolution kernels compute
+ * every convolution of the plan's models at the recipes' batch sizes ({@link KernelCheck}: probed
+ * where the cache sizes oneDNN reads are hidden, implausible or unknown, or with
+ * {@code --probe-kernels}; one {@code kernels} line says which). A data set that is not there is a problem,
+ * but the paper's data sets still get their shapes and image counts ({@link PaperDatasets}), so
+ * the cost of the paper preset is known on a machine without its data.
+ *
+ * <p>Cost ({@link TrainingCost}): forward+backward FLOPs per training image from the model's own
+ * layers, times the images and epochs of the cell (plus the teacher's forward and the per-epoch
+ * evaluation), in device hours at the sustained rate of {@code --device-class} (or {@code --rate TFLOPS});
+ * {@code --rate MODEL=IMAGES_PER_S} (from {@code cambench bench train --device gpu}) replaces
+ * the estimate for that model by a measured throughput. Prints a table of the cells, the totals per
+ * table (a cell shared by tables counts in each) and for the plan (each cell once), and the wall
+ * time on {@code --workers} workers ({@link WorkerSchedule}); then one line per problem; exit 2
+ * when there is any.
  */
 @Command(name = "check", mixinStandardHelpOptions = true, showDefaultValues = true,
-        header = "Preflight a preset without training: data sets, models, memory, device; exit 2 on problems.")
+        header = "Preflight a preset without training: data sets, models, memory, device, cost; exit 2 on problems.")
 final class CheckCommand implements Callable<Integer> {
     @Mixin
     PlanOptions planOptions;
@@ -62,12 +75,21 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--data-root", description = "folder holding real data sets (cifar-10-batches-bin, imagenet, ...)")
     Path dataRoot;
 
-    @Option(names = "--rate", description = "training throughput MODEL=IMAGES_PER_S (repeatable), e.g. resnet50=900;"
-            + " gives GPU-hours per cell")
-    Map<String, Double> rates = new LinkedHashMap<>();
+    @Option(names = "--device-class", defaultValue = "a100", description = "device class whose sustained training rate costs"
+            + " the cells: ${COMPLETION-CANDIDATES} (our assumption of sustained mixed-precision training:"
+            + " v100 25, a100 60, h100 100 TFLOP/s)")
+    DeviceClass gpu;
+
+    @Option(names = "--rate", description = "TFLOPS: the sustained rate instead of --device-class's; or MODEL=IMAGES_PER_S"
+            + " (repeatable), a measured training throughput of that model, e.g. resnet50=900")
+    List<String> rates = new ArrayList<>();
+
+    @Option(names = "--workers", defaultValue = "8", description = "workers (one device each) the wall time is"
+            + " estimated for")
+    int workers;
 
     @Option(names = "--no-forward", description = "build models without the forward pass (faster; no CAM size,"
-            + " no activation estimate)")
+            + " no activation estimate, no cost)")
     boolean noForward;
 
     @Option(names = "--probe-kernels", description = "probe the engine's convolution kernels on every convolution of"
@@ -84,14 +106,39 @@ final class CheckCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** What a data set spec resolved to, or why it did not. */
-    private record DataInfo(String problem, int channels, int trainImages, int classes, boolean streamed,
-            ImageSet train, String summary) {
+    /**
+     * Device classes and the sustained training rate assumed for each: about what published
+     * ResNet-50 mixed-precision training throughputs imply (roughly 1,000 / 2,400 / 4,000 images/s
+     * at 24.5 GFLOP per image forward and backward); small CIFAR networks usually sustain less.
+     */
+    enum DeviceClass {
+        v100(25e12), a100(60e12), h100(100e12);
+
+        final double flopsPerSecond;
+
+        DeviceClass(double flopsPerSecond) {
+            this.flopsPerSecond = flopsPerSecond;
+        }
     }
 
-    /** What a model built to, with the configurations of its convolutions. */
+    /**
+     * What a data set spec resolved to, or why it did not.
+     *
+     * @param known the paper's shape and counts when the data is not there (else null)
+     */
+    private record DataInfo(String problem, int channels, int height, int width, long trainImages, long testImages,
+            int classes, boolean streamed, String summary, PaperDatasets.Size known) {
+        boolean usable() {
+            return problem == null || known != null;
+        }
+    }
+
+    /**
+     * What a model built to, with the configurations of its convolutions; {@code macsPerImage} is 0
+     * when no forward pass ran.
+     */
     private record ModelInfo(String problem, long parameters, String camMap, double activationMbPerImage,
-            List<ConvShape> convolutions) {
+            long macsPerImage, List<ConvShape> convolutions) {
     }
 
     @Override
@@ -99,6 +146,10 @@ final class CheckCommand implements Callable<Integer> {
         ClassLoader loader = plugins.loader();
         Objectives objectives = plugins.objectives(loader);
         Plan plan = planOptions.plan(loader, objectives, Map.of(), Map.of());
+        Rates rate = Rates.parse(rates, gpu);
+        if (workers < 1) {
+            throw new UserException("--workers " + workers + ": must be at least 1");
+        }
         List<String> problems = new ArrayList<>();
         Device device;
         try {
@@ -120,12 +171,14 @@ final class CheckCommand implements Callable<Integer> {
         FewShotCatalog fewShot = new FewShotCatalog(dataRoot);
         Map<String, DataInfo> data = new LinkedHashMap<>();
         Map<String, ModelInfo> models = new LinkedHashMap<>();
+        Map<String, Double> hoursByKey = new LinkedHashMap<>();
+        Map<String, Double> flopsByKey = new LinkedHashMap<>();
         PrintWriter out = spec.commandLine().getOut();
-        out.printf(Locale.ROOT, "%-4s %-7s %-34s %-16s %-9s %-8s %-9s %-10s %-7s %-8s%n", "#", "table", "dataset",
-                "model", "input", "cam_map", "params_M", "act_GiB", "epochs", "gpu_h");
-        double totalHours = 0;
-        boolean allRated = true;
+        out.printf(Locale.ROOT, "%-4s %-11s %-34s %-16s %-9s %-8s %-9s %-8s %-6s %-9s %-9s %-8s%n", "#", "table",
+                "dataset", "model", "input", "cam_map", "params_M", "act_GiB", "epochs", "gflop_img", "pflop",
+                "gpu_h");
         Set<String> reported = new LinkedHashSet<>();
+        Set<String> estimated = new TreeSet<>();
         Set<ConvShape> convolutions = new LinkedHashSet<>();
         Set<Integer> batchSizes = new TreeSet<>();
         for (int i = 0; i < cells.size(); i++) {
@@ -140,54 +193,43 @@ final class CheckCommand implements Callable<Integer> {
             String camMap = "?";
             String params = "?";
             String act = "?";
+            String gflop = "?";
+            String pflop = "?";
             String hours = "?";
-            if (d.problem() == null) {
-                int side;
-                try {
-                    Augmentation aug = Augmentation.parse(cell.recipe().augment());
-                    ImageSet t = d.train();
-                    int[] shape = t.isStreamed() ? aug.fullOutputShape(t.channels(), t.height(), t.width())
-                            : aug.outputShape(t.channels(), t.height(), t.width());
-                    side = shape[1];
-                    input = shape[0] + "x" + shape[1] + "x" + shape[2];
-                } catch (UserException e) {
-                    side = -1;
-                    if (reported.add("aug|" + cell.recipe().augment() + "|" + cell.dataset())) {
-                        problems.add("cell " + cell.fileName() + ": " + e.getMessage());
+            int side = d.usable() ? inputSide(cell, d, problems, reported) : -1;
+            if (side > 0) {
+                input = d.channels() + "x" + side + "x" + side;
+                ModelInfo m = model(cell.model(), d, side, device, models, problems, reported);
+                if (m.problem() == null) {
+                    convolutions.addAll(m.convolutions());
+                    batchSizes.add(cell.recipe().batchSize());
+                    camMap = m.camMap();
+                    params = String.format(Locale.ROOT, "%.2f", m.parameters() / 1e6);
+                    act = Double.isNaN(m.activationMbPerImage()) ? "?" : String.format(Locale.ROOT, "%.2f",
+                            m.activationMbPerImage() * cell.recipe().batchSize() / 1024);
+                    ModelInfo teacher = cell.teacher() != null && cell.trainsBesideTeacher()
+                            ? model(cell.teacher().model(), d, side, device, models, problems, reported) : null;
+                    TrainingCost cost = m.macsPerImage() == 0 || (teacher != null && teacher.macsPerImage() == 0)
+                            ? null : cost(cell, d, m, teacher, few);
+                    Double h = rate.hours(cell, cost, d.trainImages());
+                    if (cost != null) {
+                        gflop = String.format(Locale.ROOT, "%.3f", cost.trainFlopsPerImage() / 1e9);
+                        pflop = String.format(Locale.ROOT, "%.1f", cost.flops() / 1e15);
+                        flopsByKey.put(cell.key(), cost.flops());
                     }
-                }
-                if (side > 0) {
-                    int s = side;
-                    Device dev = device;
-                    String modelKey = cell.model() + "|" + d.channels() + "|" + side + "|" + d.classes();
-                    ModelInfo m = models.computeIfAbsent(modelKey, k -> build(cell.model(), d.channels(), s,
-                            d.classes(), dev));
-                    if (m.problem() != null && reported.add("model|" + modelKey)) {
-                        problems.add("model '" + cell.model() + "' at " + input + ", " + d.classes() + " classes: "
-                                + m.problem());
-                    }
-                    if (m.problem() == null) {
-                        convolutions.addAll(m.convolutions());
-                        batchSizes.add(cell.recipe().batchSize());
-                        camMap = m.camMap();
-                        params = String.format(Locale.ROOT, "%.2f", m.parameters() / 1e6);
-                        act = Double.isNaN(m.activationMbPerImage()) ? "?" : String.format(Locale.ROOT, "%.2f",
-                                m.activationMbPerImage() * cell.recipe().batchSize() / 1024);
-                    }
-                    Double rate = rates.get(cell.model());
-                    if (rate != null && rate > 0) {
-                        double h = (double) cell.recipe().epochs() * d.trainImages() / rate / 3600;
-                        totalHours += h;
+                    if (h != null) {
                         hours = String.format(Locale.ROOT, "%.2f", h);
-                    } else {
-                        allRated = false;
+                        hoursByKey.put(cell.key(), h);
+                    }
+                    if (d.known() != null && d.known().source().contains("≈")) {
+                        estimated.add(cell.dataset());
                     }
                 }
             }
-            out.printf(Locale.ROOT, "%-4d %-7s %-34s %-16s %-9s %-8s %-9s %-10s %-7d %-8s%n", i,
-                    String.join(",", new TreeSet<>(tablesOf.getOrDefault(cell.key(), List.of("-")))),
+            out.printf(Locale.ROOT, "%-4d %-11s %-34s %-16s %-9s %-8s %-9s %-8s %-6d %-9s %-9s %-8s%n", i,
+                    abbreviate(String.join(",", new TreeSet<>(tablesOf.getOrDefault(cell.key(), List.of("-")))), 11),
                     abbreviate(cell.dataset(), 34), cell.model(), input, camMap, params, act, cell.recipe().epochs(),
-                    hours);
+                    gflop, pflop, hours);
         }
         for (DataInfo d : data.values()) {
             if (d.summary() != null) {
@@ -202,9 +244,7 @@ final class CheckCommand implements Callable<Integer> {
                 problems.add(kernels.refusal("the plan's models"));
             }
         }
-        out.printf(Locale.ROOT, "%d cells; GPU-hours %s%s%n", cells.size(),
-                String.format(Locale.ROOT, "%.1f", totalHours), allRated ? "" : " for the rated models (pass --rate"
-                        + " MODEL=IMAGES_PER_S from `cambench bench train --device gpu --model MODEL` for the rest)");
+        printTotals(out, plan, cells, hoursByKey, flopsByKey, rate, estimated);
         out.flush();
         if (problems.isEmpty()) {
             out.println("check: no problems");
@@ -217,6 +257,132 @@ final class CheckCommand implements Callable<Integer> {
         }
         err.flush();
         return 2;
+    }
+
+    /** The totals per table (each of its cells once), for the plan (each cell once) and the wall time. */
+    private void printTotals(PrintWriter out, Plan plan, List<Cell> cells, Map<String, Double> hoursByKey,
+            Map<String, Double> flopsByKey, Rates rate, Set<String> estimated) {
+        for (var t : plan.tables()) {
+            Set<String> keys = new LinkedHashSet<>();
+            plan.cells().stream().filter(p -> p.table().equals(t.id())).forEach(p -> {
+                keys.add(p.cell().key());
+                if (p.cell().teacher() != null) {
+                    keys.add(p.cell().teacher().key());
+                }
+            });
+            out.printf(Locale.ROOT, "table %-8s %4d cells  %10.1f PFLOP  %10.1f GPU-hours%s%n", t.id(), keys.size(),
+                    sum(keys, flopsByKey) / 1e15, sum(keys, hoursByKey), complete(keys, hoursByKey));
+        }
+        Set<String> all = new LinkedHashSet<>();
+        cells.forEach(c -> all.add(c.key()));
+        out.printf(Locale.ROOT, "%d cells; %.1f PFLOP; GPU-hours %.1f at %s%s%n", cells.size(),
+                sum(all, flopsByKey) / 1e15, sum(all, hoursByKey), rate.describe(), complete(all, hoursByKey));
+        out.printf(Locale.ROOT, "wall time on %d workers: %.1f hours (%.1f days; each worker one device, cells in plan"
+                + " order, students after their teachers)%n", workers,
+                WorkerSchedule.wallHours(cells, hoursByKey, workers),
+                WorkerSchedule.wallHours(cells, hoursByKey, workers) / 24);
+        if (!estimated.isEmpty()) {
+            out.println("image counts estimated (data not read): " + String.join(", ", estimated));
+        }
+    }
+
+    private static double sum(Set<String> keys, Map<String, Double> values) {
+        return keys.stream().mapToDouble(k -> values.getOrDefault(k, 0.0)).sum();
+    }
+
+    private static String complete(Set<String> keys, Map<String, Double> hoursByKey) {
+        long missing = keys.stream().filter(k -> !hoursByKey.containsKey(k)).count();
+        return missing == 0 ? "" : " (" + missing + " cell(s) without an estimate: '?' above)";
+    }
+
+    /** The cost of one cell: its images per epoch, the evaluation after each epoch, a teacher's forward. */
+    private static TrainingCost cost(Cell cell, DataInfo d, ModelInfo m, ModelInfo teacher, boolean few) {
+        long eval = few ? Math.min(d.trainImages(), baseCheckImages(cell)) : d.testImages();
+        return TrainingCost.of(cell, m.macsPerImage(), teacher == null ? 0 : teacher.macsPerImage(), d.trainImages(),
+                eval, few ? d.testImages() : 0);
+    }
+
+    private static long baseCheckImages(Cell cell) {
+        String v = cell.settings().get("base_check_images");
+        return v == null ? 512 : Long.parseLong(v);
+    }
+
+    /** The side of the cell's training input, or -1 (with a problem) when its augmentation cannot apply. */
+    private static int inputSide(Cell cell, DataInfo d, List<String> problems, Set<String> reported) {
+        try {
+            Augmentation aug = Augmentation.parse(cell.recipe().augment());
+            int[] shape = d.streamed() ? aug.fullOutputShape(d.channels(), d.height(), d.width())
+                    : aug.outputShape(d.channels(), d.height(), d.width());
+            return shape[1];
+        } catch (UserException e) {
+            if (reported.add("aug|" + cell.recipe().augment() + "|" + cell.dataset())) {
+                problems.add("cell " + cell.fileName() + ": " + e.getMessage());
+            }
+            return -1;
+        }
+    }
+
+    private ModelInfo model(String name, DataInfo d, int side, Device device, Map<String, ModelInfo> models,
+            List<String> problems, Set<String> reported) {
+        String modelKey = name + "|" + d.channels() + "|" + side + "|" + d.classes();
+        ModelInfo m = models.computeIfAbsent(modelKey, k -> build(name, d.channels(), side, d.classes(), device));
+        if (m.problem() != null && reported.add("model|" + modelKey)) {
+            problems.add("model '" + name + "' at " + d.channels() + "x" + side + "x" + side + ", " + d.classes()
+                    + " classes: " + m.problem());
+        }
+        return m;
+    }
+
+    /**
+     * The rate cells are costed at: a sustained FLOP rate (a device class or {@code --rate TFLOPS}),
+     * and measured images/s per model, which replace the estimate for that model.
+     */
+    record Rates(double flopsPerSecond, String source, Map<String, Double> imagesPerSecond) {
+        static Rates parse(List<String> values, DeviceClass gpu) {
+            double flops = gpu.flopsPerSecond;
+            String source = gpu + "'s assumed sustained " + trimmed(gpu.flopsPerSecond / 1e12) + " TFLOP/s";
+            Map<String, Double> perModel = new LinkedHashMap<>();
+            for (String v : values) {
+                int eq = v.indexOf('=');
+                try {
+                    if (eq < 0) {
+                        flops = positive(Double.parseDouble(v.strip()), v) * 1e12;
+                        source = "a sustained " + trimmed(flops / 1e12) + " TFLOP/s (--rate)";
+                    } else {
+                        perModel.put(v.substring(0, eq).strip(), positive(Double.parseDouble(v.substring(eq + 1)), v));
+                    }
+                } catch (NumberFormatException e) {
+                    throw new UserException("--rate " + v + ": expected TFLOPS (e.g. 40) or MODEL=IMAGES_PER_S (e.g."
+                            + " resnet50=900)");
+                }
+            }
+            return new Rates(flops, source, Map.copyOf(perModel));
+        }
+
+        private static double positive(double x, String v) {
+            if (!(x > 0) || Double.isInfinite(x)) {
+                throw new UserException("--rate " + v + ": the rate must be > 0");
+            }
+            return x;
+        }
+
+        private static String trimmed(double x) {
+            return x == Math.rint(x) ? Long.toString((long) x) : Double.toString(x);
+        }
+
+        /** The hours of a cell: a measured throughput of its model, else its FLOPs at the sustained rate; or null. */
+        Double hours(Cell cell, TrainingCost cost, long trainImages) {
+            Double measured = imagesPerSecond.get(cell.model());
+            if (measured != null) {
+                return (double) cell.recipe().epochs() * trainImages / measured / 3600;
+            }
+            return cost == null ? null : cost.hoursAt(flopsPerSecond);
+        }
+
+        String describe() {
+            return source + (imagesPerSecond.isEmpty() ? "" : "; measured images/s for "
+                    + String.join(", ", new TreeSet<>(imagesPerSecond.keySet())));
+        }
     }
 
     private static DataInfo resolve(String dataset, boolean few, DatasetCatalog catalog, FewShotCatalog fewShot) {
@@ -233,7 +399,7 @@ final class CheckCommand implements Callable<Integer> {
             }
             for (ImageSet set : splits) {
                 if (set.count() == 0) {
-                    return new DataInfo(set.name() + " has no images", 0, 0, 0, false, null, null);
+                    return missing(dataset, few, set.name() + " has no images");
                 }
                 if (set.isStreamed()) {
                     for (int i : new int[] {0, set.count() - 1}) {
@@ -248,14 +414,24 @@ final class CheckCommand implements Callable<Integer> {
                     few ? "novel" : "test", test.classCount(), train.isStreamed() ? ", streamed; first and last"
                             + " files decode" : ", in memory " + train.channels() + "x" + train.height() + "x"
                             + train.width());
-            return new DataInfo(null, train.channels(), train.count(), train.classCount(), train.isStreamed(), train,
-                    summary);
+            return new DataInfo(null, train.channels(), train.height(), train.width(), train.count(), test.count(),
+                    train.classCount(), train.isStreamed(), summary, null);
         } catch (UserException e) {
-            return new DataInfo(e.getMessage(), 0, 0, 0, false, null, null);
+            return missing(dataset, few, e.getMessage());
         } catch (RuntimeException e) {
-            return new DataInfo("cannot be read (" + e.getClass().getSimpleName() + ": " + oneLine(e) + ")", 0, 0, 0,
-                    false, null, null);
+            return missing(dataset, few, "cannot be read (" + e.getClass().getSimpleName() + ": " + oneLine(e) + ")");
         }
+    }
+
+    /** A data set that did not resolve: a problem, with the paper's shape and counts where they are known. */
+    private static DataInfo missing(String dataset, boolean few, String problem) {
+        var known = few ? PaperDatasets.fewShot(dataset) : PaperDatasets.classification(dataset);
+        if (known.isEmpty()) {
+            return new DataInfo(problem, 0, 0, 0, 0, 0, 0, false, null, null);
+        }
+        PaperDatasets.Size k = known.get();
+        return new DataInfo(problem, k.channels(), k.side(), k.side(), k.trainImages(), k.testImages(), k.classes(),
+                k.streamed(), dataset + ": not read; costed with " + k.source(), k);
     }
 
     private ModelInfo build(String model, int channels, int side, int classes, Device device) {
@@ -263,23 +439,25 @@ final class CheckCommand implements Callable<Integer> {
                 Network net = Models.create(model, new ModelSpec(channels, side, classes, 0), 1, manager)) {
             long params = net.store().parameterCount();
             if (noForward) {
-                return new ModelInfo(null, params, "-", Double.NaN, net.store().convolutions());
+                return new ModelInfo(null, params, "-", Double.NaN, 0, net.store().convolutions());
             }
             try (NDManager scope = manager.newSubManager()) {
                 NDArray x = scope.zeros(new Shape(2, channels, side, side));
-                NetworkOutput o = net.forward(x, true);
-                Shape f = o.features().getShape();
+                NetworkOutput[] o = new NetworkOutput[1];
+                long macs = MacCounter.count(() -> o[0] = net.forward(x, true)) / 2;
+                Shape f = o[0].features().getShape();
                 long floats = 0;
                 for (NDArray a : scope.getManagedArrays()) {
                     floats += a.getShape().size();
                 }
                 String cam = f.dimension() == 4 ? f.get(2) + "x" + f.get(3) : f.toString();
-                return new ModelInfo(null, params, cam, floats * 4.0 / 2 / 1048576.0, net.store().convolutions());
+                return new ModelInfo(null, params, cam, floats * 4.0 / 2 / 1048576.0, macs,
+                        net.store().convolutions());
             }
         } catch (UserException | IllegalArgumentException e) {
-            return new ModelInfo(oneLine(e), 0, "?", Double.NaN, List.of());
+            return new ModelInfo(oneLine(e), 0, "?", Double.NaN, 0, List.of());
         } catch (RuntimeException e) {
-            return new ModelInfo("does not build or run (" + oneLine(e) + ")", 0, "?", Double.NaN, List.of());
+            return new ModelInfo("does not build or run (" + oneLine(e) + ")", 0, "?", Double.NaN, 0, List.of());
         }
     }
 

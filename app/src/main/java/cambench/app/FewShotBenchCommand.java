@@ -32,7 +32,7 @@ final class FewShotBenchCommand implements Callable<Integer> {
     @Option(names = "--shot", defaultValue = "5", description = "support images per class")
     int shot;
 
-    @Option(names = "--query", defaultValue = "16", description = "query images per class")
+    @Option(names = "--query", defaultValue = "15", description = "query images per class")
     int query;
 
     @Option(names = "--dim", defaultValue = "512", description = "feature dimension")

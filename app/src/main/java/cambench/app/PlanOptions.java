@@ -35,6 +35,10 @@ public final class PlanOptions {
             description = "extra regularizers (e.g. a plugin's) added as rows objective+R to tables with regularizer rows")
     List<String> regularizers = new ArrayList<>();
 
+    @Option(names = "--include-omitted", description = "plan also the cells the preset leaves out (its"
+            + " 'omit' field; paper: Table 2's ShakeDrop rows on ImageNet, which the paper prints no number for)")
+    boolean includeOmitted;
+
     /**
      * Builds the plan these options ask for.
      *
@@ -46,7 +50,7 @@ public final class PlanOptions {
             Map<String, String> settings) {
         List<String> extra = losses.stream().map(l -> l.startsWith("+") ? l.substring(1) : l).toList();
         return new PlanBuilder(new PlanResources(loader), objectives, new Protocols(loader)::settings)
-                .build(preset, tables, seeds, extra, params, regularizers, settings);
+                .includeOmitted(includeOmitted).build(preset, tables, seeds, extra, params, regularizers, settings);
     }
 
     /** These options as command-line arguments, to start a worker with the same plan. */
@@ -63,6 +67,9 @@ public final class PlanOptions {
         }
         if (!regularizers.isEmpty()) {
             args.add("--regularizers=" + String.join(",", regularizers));
+        }
+        if (includeOmitted) {
+            args.add("--include-omitted");
         }
         return args;
     }

@@ -165,8 +165,8 @@ final class ReproduceCommand implements Callable<Integer> {
     private Cell validate(Plan plan, List<Cell> cells, String hash) {
         if (planHash != null && !planHash.equals(hash)) {
             throw new UserException("--plan " + planHash + ": these options plan " + hash + " (" + cells.size()
-                    + " cells) instead; use the same --preset/--tables/--seeds/--losses/--regularizers/--param/--setting as for "
-                    + planHash);
+                    + " cells) instead; use the same --preset/--tables/--seeds/--losses/--regularizers/--include-omitted"
+                    + "/--param/--setting as for " + planHash);
         }
         if (workers < 1) {
             throw new UserException("--workers " + workers + ": must be at least 1");

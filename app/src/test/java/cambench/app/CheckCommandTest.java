@@ -29,7 +29,8 @@ class CheckCommandTest {
         assertEquals(2, problems, r.err);
         assertTrue(r.err.contains("problem: data set 'cifar100': data set folder 'cifar-100-binary' not found"), r.err);
         assertTrue(r.err.contains("problem: data set 'imagenet': " + root.resolve("imagenet/val")), r.err);
-        assertTrue(r.out.contains("cells; GPU-hours"), r.out);
+        assertTrue(r.out.contains("cells; 0.0 PFLOP; GPU-hours 0.0 at a100's assumed sustained 60 TFLOP/s"), r.out);
+        assertTrue(r.out.contains("wall time on 8 workers"), r.out);
     }
 
     @Test

@@ -28,6 +28,15 @@ import java.util.regex.Pattern;
  *   <li>{@code short<S>}: resize so the shorter side is S (torchvision's {@code Resize(S)});</li>
  *   <li>{@code jitter[:s]}: CloserLook's ImageJitter, brightness, contrast and colour factors
  *       uniform in [1 - s, 1 + s] (default 0.4).</li>
+ *   <li>{@code cjitter[:s]}: CutMix's ImageNet colour jitter ({@code utils.ColorJitter} of
+ *       CutMix-PyTorch, from convNet.pytorch), on the [0, 1] float image after the geometry:
+ *       brightness, contrast and saturation in a random order, each {@code x + a (g - x)} with
+ *       {@code a} uniform in [-s, s) (default 0.4) and {@code g} black, the mean grey level, the
+ *       pixel's grey level (0.299 R + 0.587 G + 0.114 B); not clipped;</li>
+ *   <li>{@code lighting[:std]}: AlexNet-style PCA lighting noise as CutMix's {@code utils.Lighting}:
+ *       per image {@code alpha ~ N(0, std^2)} (default 0.1) for each of the three principal
+ *       components, the offset {@code sum_j eigvec[i][j] alpha[j] eigval[j]} added to channel i
+ *       (ImageNet's eigenvalues and eigenvectors as CutMix's {@code train.py}); RGB only.</li>
  * </ul>
  * The ops compose into one axis-aligned map from output to source pixels per sample. If it is an
  * integer shift (crop, center, flip, none) pixels are copied exactly, else they are sampled
@@ -46,9 +55,17 @@ import java.util.regex.Pattern;
  */
 public final class Augmentation {
     private static final Pattern OP =
-            Pattern.compile("(rcrop|crop|rrc|center|resize|short|flip|jitter)(\\d*)(?::([0-9.]+))?");
+            Pattern.compile("(rcrop|crop|rrc|center|resize|short|flip|jitter|cjitter|lighting)(\\d*)(?::([0-9.]+))?");
     private static final String GRAMMAR = "crop<S>[:pad], rcrop<S>[:pad], flip[:p], rrc<S>[:minScale], center<S>,"
-            + " resize<S>, short<S>, jitter[:strength] or none";
+            + " resize<S>, short<S>, jitter[:strength], cjitter[:strength], lighting[:std] or none";
+    /** ImageNet's RGB principal-component eigenvalues, as CutMix's train.py (from fb.resnet.torch). */
+    static final float[] EIGVAL = {0.2175f, 0.0188f, 0.0045f};
+    /** ImageNet's RGB principal components (columns), as CutMix's train.py. */
+    static final float[][] EIGVEC = {
+        {-0.5675f, 0.7192f, 0.4009f},
+        {-0.5808f, -0.0045f, -0.8140f},
+        {-0.5836f, -0.6948f, 0.4203f},
+    };
     private static final long SEED_DOMAIN = 0x4A55_6D00_0000_0001L;
 
     private final String spec;
@@ -85,7 +102,7 @@ public final class Augmentation {
 
     private static Op parseOp(String spec, String token) {
         Matcher m = OP.matcher(token);
-        boolean sized = m.matches() && !m.group(1).equals("flip") && !m.group(1).equals("jitter");
+        boolean sized = m.matches() && !List.of("flip", "jitter", "cjitter", "lighting").contains(m.group(1));
         if (!m.matches() || sized == m.group(2).isEmpty() || (m.group(3) != null
                 && (m.group(1).equals("center") || m.group(1).equals("resize") || m.group(1).equals("short")))) {
             throw new UserException("augmentation '" + spec + "': unknown op '" + token + "', expected " + GRAMMAR);
@@ -101,7 +118,7 @@ public final class Augmentation {
         }
         boolean hasArg = m.group(3) != null;
         String what = m.group(1);
-        if ((sized && size <= 0) || ((what.equals("flip") || what.equals("jitter")) && (arg < 0 || arg > 1))
+        if ((sized && size <= 0) || (List.of("flip", "jitter", "cjitter").contains(what) && (arg < 0 || arg > 1))
                 || (what.equals("rrc") && hasArg && !(arg > 0 && arg <= 1))
                 || (what.endsWith("crop") && arg != Math.rint(arg))) {
             throw new UserException("augmentation '" + spec + "': bad value in '" + token + "', expected " + GRAMMAR);
@@ -121,6 +138,10 @@ public final class Augmentation {
                 return new ShortSide(size);
             case "jitter":
                 return new Jitter(hasArg ? arg : 0.4);
+            case "cjitter":
+                return new ColourJitter(hasArg ? arg : 0.4);
+            case "lighting":
+                return new Lighting(hasArg ? arg : 0.1);
             default:
                 return new Resize(size);
         }
@@ -158,6 +179,7 @@ public final class Augmentation {
         if (!norm.fits(channels)) {
             throw new UserException("normalisation " + norm + " does not fit " + channels + "-channel images");
         }
+        requireRgbForLighting(channels);
         int h = height;
         int w = width;
         for (Op op : ops) {
@@ -200,7 +222,14 @@ public final class Augmentation {
      * implements; in-memory sets then take that path too, with each stored image as the full image.
      */
     public boolean needsFullPath() {
-        return ops.stream().anyMatch(o -> o instanceof ShortSide || o instanceof Jitter);
+        return ops.stream().anyMatch(o -> o instanceof ShortSide || o instanceof PixelOp);
+    }
+
+    private void requireRgbForLighting(int channels) {
+        if (channels != 3 && ops.stream().anyMatch(o -> o instanceof Lighting)) {
+            throw new UserException("augmentation '" + spec + "': lighting needs RGB images, these have " + channels
+                    + " channel(s)");
+        }
     }
 
     /**
@@ -212,6 +241,7 @@ public final class Augmentation {
      */
     public int[] fullOutputShape(int channels, int height, int width) {
         int[] hw = fullSize(height, width);
+        requireRgbForLighting(channels);
         if (!norm.fits(channels) || hw == null) {
             throw new UserException("augmentation '" + spec + "' cannot apply to " + channels + "x" + height + "x"
                     + width + " images" + (norm.fits(channels) ? "" : " (normalisation " + norm + ")"));
@@ -248,16 +278,7 @@ public final class Augmentation {
         if (hw == null || hw[0] != outH || hw[1] != outW) {
             return false;
         }
-        SplittableRandom r = new SplittableRandom(seed);
-        Full g = new Full();
-        int ih = h;
-        int iw = w;
-        for (Op op : ops) {
-            op.mapFull(g, ih, iw, r);
-            int[] next = op.fullSize(ih, iw);
-            ih = next[0];
-            iw = next[1];
-        }
+        Full g = drawFull(h, w, seed);
         if (g.reflect) {
             throw new UserException("augmentation '" + spec + "': rcrop (reflect padding) applies only to in-memory"
                     + " sets of equal-size images; use crop or rrc on image folders");
@@ -268,6 +289,27 @@ public final class Augmentation {
             jitter(px, c, outH * outW, g.jitter);
         }
         int plane = outH * outW;
+        if (g.colourOrder != null || g.lighting != null) {
+            float[] v = new float[c * plane];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (px[i] & 0xFF) / 255f;   // ToTensor
+            }
+            if (g.colourOrder != null) {
+                colourJitter(v, c, plane, g.colourOrder, g.colourAlpha);
+            }
+            if (g.lighting != null) {
+                requireRgbForLighting(c);
+                addPerChannel(v, plane, lightingOffset(g.lighting));
+            }
+            for (int ch = 0; ch < c; ch++) {
+                float mean = norm.mean(ch);
+                float std = norm.std(ch);
+                for (int p = 0, o = outOff + ch * plane; p < plane; p++, o++) {
+                    out[o] = (v[ch * plane + p] - mean) / std;
+                }
+            }
+            return true;
+        }
         for (int ch = 0; ch < c; ch++) {
             float sc = 1f / (255f * norm.std(ch));
             float sh = -norm.mean(ch) / norm.std(ch);
@@ -276,6 +318,26 @@ public final class Augmentation {
             }
         }
         return true;
+    }
+
+    /** The composed full-image map and random draws of one sample of an h x w image seeded {@code seed}. */
+    private Full drawFull(int h, int w, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        Full g = new Full();
+        int ih = h;
+        int iw = w;
+        for (Op op : ops) {
+            op.mapFull(g, ih, iw, r);
+            int[] next = op.fullSize(ih, iw);
+            ih = next[0];
+            iw = next[1];
+        }
+        return g;
+    }
+
+    /** What {@link #applyFull} draws for spec {@code spec} on an h x w image seeded {@code seed} (tests). */
+    static Full drawnFor(String spec, int h, int w, long seed) {
+        return parse(spec).drawFull(h, w, seed);
     }
 
     /**
@@ -301,6 +363,89 @@ public final class Augmentation {
                 for (int ch = 0; ch < 3; ch++) {
                     px[ch * plane + p] = (byte) blend(g, px[ch * plane + p] & 0xFF, f[2]);
                 }
+            }
+        }
+    }
+
+    /** The steps of {@code cjitter}, by index in {@link #colourJitter}'s order array. */
+    static final int BRIGHTNESS = 0;
+    static final int CONTRAST = 1;
+    static final int SATURATION = 2;
+
+    /**
+     * CutMix's ColorJitter on float planes [c, plane] in [0, 1]: for k = 0, 1, 2 the step
+     * {@code order[k]} ({@link #BRIGHTNESS}, {@link #CONTRAST}, {@link #SATURATION}) with weight
+     * {@code alpha[k]}, each {@code x.lerp(g, a)} as torch computes it: brightness towards 0,
+     * contrast towards the mean of the grey image, saturation towards each pixel's grey
+     * ({@code 0.299 R + 0.587 G + 0.114 B}; the plane itself for one channel). No clipping.
+     */
+    static void colourJitter(float[] v, int c, int plane, int[] order, float[] alpha) {
+        for (int k = 0; k < order.length; k++) {
+            float a = alpha[k];
+            switch (order[k]) {
+                case BRIGHTNESS -> {
+                    for (int i = 0; i < c * plane; i++) {
+                        v[i] = lerp(v[i], 0f, a);
+                    }
+                }
+                case CONTRAST -> {
+                    float[] g = greyPlane(v, c, plane);
+                    double sum = 0;
+                    for (float x : g) {
+                        sum += x;
+                    }
+                    float mean = (float) (sum / plane);
+                    for (int i = 0; i < c * plane; i++) {
+                        v[i] = lerp(v[i], mean, a);
+                    }
+                }
+                case SATURATION -> {
+                    float[] g = greyPlane(v, c, plane);
+                    for (int ch = 0; ch < c; ch++) {
+                        for (int p = 0; p < plane; p++) {
+                            v[ch * plane + p] = lerp(v[ch * plane + p], g[p], a);
+                        }
+                    }
+                }
+                default -> throw new IllegalArgumentException("colour jitter step " + order[k]);
+            }
+        }
+    }
+
+    /** torch's lerp of one value: {@code x + w (e - x)} for w < 0.5, else {@code e - (e - x)(1 - w)}. */
+    static float lerp(float x, float e, float w) {
+        return Math.abs(w) < 0.5f ? x + w * (e - x) : e - (e - x) * (1 - w);
+    }
+
+    /** CutMix's Grayscale of float planes: {@code 0.299 R + 0.587 G + 0.114 B} in float, in that order. */
+    private static float[] greyPlane(float[] v, int c, int plane) {
+        float[] g = new float[plane];
+        for (int p = 0; p < plane; p++) {
+            g[p] = c == 3 ? v[p] * 0.299f + 0.587f * v[plane + p] + 0.114f * v[2 * plane + p] : v[p];
+        }
+        return g;
+    }
+
+    /**
+     * The RGB offset of PCA lighting for component weights {@code alpha}: channel i gets
+     * {@code sum_j (EIGVEC[i][j] alpha[j]) EIGVAL[j]} in float, as CutMix's Lighting.
+     */
+    static float[] lightingOffset(float[] alpha) {
+        float[] rgb = new float[3];
+        for (int i = 0; i < 3; i++) {
+            float sum = 0f;
+            for (int j = 0; j < 3; j++) {
+                sum += EIGVEC[i][j] * alpha[j] * EIGVAL[j];
+            }
+            rgb[i] = sum;
+        }
+        return rgb;
+    }
+
+    private static void addPerChannel(float[] v, int plane, float[] offset) {
+        for (int ch = 0; ch < offset.length; ch++) {
+            for (int p = 0; p < plane; p++) {
+                v[ch * plane + p] += offset[ch];
             }
         }
     }
@@ -532,6 +677,17 @@ public final class Augmentation {
         void mapFull(Full g, int h, int w, SplittableRandom r);
     }
 
+    /** An op on the pixel values only (colour, lighting): size unchanged, full-image path only. */
+    private interface PixelOp extends Op {
+        default int[] outputSize(int h, int w) {
+            return new int[] {h, w};
+        }
+
+        default void map(Geometry g, int h, int w, SplittableRandom r) {
+            throw new IllegalStateException(this + " runs on the full-image path only");
+        }
+    }
+
     /**
      * One axis of the full-image map: output u reads around in0 + (sign*u + shift + 0.5) * scale,
      * with filter taps kept inside [lo, hi) (the box of the last resize, as Pillow resizes a crop).
@@ -579,6 +735,11 @@ public final class Augmentation {
         final FullAxis x = new FullAxis();
         final FullAxis y = new FullAxis();
         float[] jitter;
+        /** {@code cjitter}'s step order and weights, or null. */
+        int[] colourOrder;
+        float[] colourAlpha;
+        /** {@code lighting}'s component weights, or null. */
+        float[] lighting;
         boolean reflect;
     }
 
@@ -709,15 +870,7 @@ public final class Augmentation {
      * CloserLook's ImageJitter: brightness, contrast and colour factors 1 + s * (2u - 1) with u
      * uniform in [0, 1), drawn in that order.
      */
-    private record Jitter(double strength) implements Op {
-        public int[] outputSize(int h, int w) {
-            return new int[] {h, w};
-        }
-
-        public void map(Geometry g, int h, int w, SplittableRandom r) {
-            throw new IllegalStateException("jitter runs on the full-image path only");
-        }
-
+    private record Jitter(double strength) implements PixelOp {
         public void mapFull(Full g, int h, int w, SplittableRandom r) {
             float[] f = new float[3];
             for (int i = 0; i < 3; i++) {
@@ -729,6 +882,49 @@ public final class Augmentation {
         @Override
         public String toString() {
             return "jitter:" + strength;
+        }
+    }
+
+    /**
+     * CutMix's ColorJitter: the order of brightness, contrast and saturation shuffled (Fisher-Yates),
+     * then a weight uniform in [-s, s) per step, drawn in the order the steps run.
+     */
+    private record ColourJitter(double strength) implements PixelOp {
+        public void mapFull(Full g, int h, int w, SplittableRandom r) {
+            int[] order = {BRIGHTNESS, CONTRAST, SATURATION};
+            for (int i = order.length - 1; i > 0; i--) {
+                int j = r.nextInt(i + 1);
+                int t = order[i];
+                order[i] = order[j];
+                order[j] = t;
+            }
+            float[] alpha = new float[3];
+            for (int k = 0; k < 3; k++) {
+                alpha[k] = strength == 0 ? 0f : (float) r.nextDouble(-strength, strength);
+            }
+            g.colourOrder = order;
+            g.colourAlpha = alpha;
+        }
+
+        @Override
+        public String toString() {
+            return "cjitter:" + strength;
+        }
+    }
+
+    /** PCA lighting: three component weights N(0, std^2) per image. */
+    private record Lighting(double std) implements PixelOp {
+        public void mapFull(Full g, int h, int w, SplittableRandom r) {
+            float[] alpha = new float[3];
+            for (int j = 0; j < 3; j++) {
+                alpha[j] = (float) (r.nextGaussian() * std);
+            }
+            g.lighting = alpha;
+        }
+
+        @Override
+        public String toString() {
+            return "lighting:" + std;
         }
     }
 

@@ -1,6 +1,7 @@
 package cambench.harness.datasets;
 
 import cambench.harness.data.CloserLookSplit;
+import cambench.harness.data.CubClassSplit;
 import cambench.harness.data.CubReader;
 import cambench.harness.data.GlyphSet;
 import cambench.harness.data.ImageFolderReader;
@@ -20,10 +21,11 @@ import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Resolves few-shot data set specs to class splits (base / val / novel) and the episode settings.
+ * Resolves few-shot data set specs to class splits (base / val / novel). The episode shape (way,
+ * shots, queries, episodes) is not part of the data set: it is a setting of the few-shot
+ * protocols, so every cell shows it.
  *
- * <p>Specs (every one also takes the evaluation options {@code way=5}, {@code query=16},
- * {@code episodes=600}):
+ * <p>Specs:
  * <ul>
  *   <li>{@code fewshot-glyphs:base=64,val=16,novel=20,per=60,size=32,channels=1,seed=7}: rendered
  *       glyph classes, the first {@code base} classes are base, the next {@code val} val, the next
@@ -31,10 +33,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code mini-imagenet[:size=224]}: {@code DATA_ROOT/mini-imagenet/} with the Ravi-Larochelle
  *       split CSVs {@code train.csv}, {@code val.csv}, {@code test.csv} ({@code filename,label}, as
  *       CloserLookFewShot reads them: 64 base, 16 val, 20 novel classes) and {@code images/}.</li>
- *   <li>{@code cub[:size=224,split=DIR]}: CUB-200-2011 under {@code DATA_ROOT} split by class as
- *       CloserLook (0-based class id i: {@code i % 2 == 0} base (100), {@code i % 4 == 1} val (50),
- *       {@code i % 4 == 3} novel (50)), or by the split files in {@code DIR} (absolute, or relative to
- *       {@code DATA_ROOT}) in CloserLook's format, see {@link CloserLookSplit}.</li>
+ *   <li>{@code cub[:size=224,split=NAME|DIR,split_seed=0]}: CUB-200-2011 under {@code DATA_ROOT}
+ *       split by class: the named splits {@code closerlook} (default; 100 / 50 / 50) and
+ *       {@code 120-30-50} (seeded with {@code split_seed}), see {@link CubClassSplit}, or the split
+ *       files in {@code DIR} (absolute, or relative to {@code DATA_ROOT}) in CloserLook's format, see
+ *       {@link CloserLookSplit}.</li>
  *   <li>{@code cross:SOURCE->TARGET}: training on every class of SOURCE (its base, val and novel
  *       classes together, as CloserLookFewShot trains for its cross-domain setting: all 100
  *       mini-ImageNet classes), val and novel classes of TARGET (its novel split when TARGET is a
@@ -46,7 +49,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class FewShotCatalog {
     private static final Map<String, FewShotSplit> CACHE = new ConcurrentHashMap<>();
-    private static final Set<String> EVAL_KEYS = Set.of("way", "query", "episodes");
+    /** Former data set options that are protocol settings now. */
+    private static final Set<String> EPISODE_KEYS = Set.of("way", "query", "episodes");
 
     private final Path dataRoot;
     private final DatasetCatalog classification;
@@ -58,19 +62,16 @@ public final class FewShotCatalog {
     }
 
     /**
-     * A class split with its episode settings.
+     * A class split.
      *
      * @param base base classes (training; for {@code cross:} every class of the source)
      * @param val validation classes (may be empty of images for cross-domain targets without one)
      * @param novel novel classes (episodes)
      * @param testAugment evaluation transform of novel images
-     * @param way classes per episode
-     * @param query query images per class
-     * @param episodes episodes per shot count
      * @param description what was loaded, for the run record
      */
-    public record FewShotSplit(ImageSet base, ImageSet val, ImageSet novel, String testAugment, int way, int query,
-            int episodes, Map<String, String> description) {
+    public record FewShotSplit(ImageSet base, ImageSet val, ImageSet novel, String testAugment,
+            Map<String, String> description) {
     }
 
     /**
@@ -108,8 +109,7 @@ public final class FewShotCatalog {
             d.put("spec", spec);
             source.description().forEach((k, v) -> d.put("source_" + k, v));
             target.description().forEach((k, v) -> d.put("target_" + k, v));
-            return new FewShotSplit(b, target.val(), n, target.testAugment(), target.way(), target.query(),
-                    target.episodes(), d);
+            return new FewShotSplit(b, target.val(), n, target.testAugment(), d);
         }
         return splits(DatasetSpec.parse(spec), false, false);
     }
@@ -120,14 +120,14 @@ public final class FewShotCatalog {
      * val + novel, the training set.
      */
     private FewShotSplit splits(DatasetSpec full, boolean asTarget, boolean allAsBase) {
-        Map<String, String> own = new LinkedHashMap<>();
-        Map<String, String> eval = new LinkedHashMap<>();
-        full.options().forEach((k, v) -> (EVAL_KEYS.contains(k) ? eval : own).put(k, v));
-        DatasetSpec spec = new DatasetSpec(full.name(), own);
-        DatasetSpec evalSpec = new DatasetSpec(full.name(), eval);
-        int way = evalSpec.integer("way", 5, 2);
-        int query = evalSpec.integer("query", 16, 1);
-        int episodes = evalSpec.integer("episodes", 600, 1);
+        for (String key : full.options().keySet()) {
+            if (EPISODE_KEYS.contains(key)) {
+                throw new UserException("data set '" + full.name() + "': option '" + key + "' is a setting of the"
+                        + " few-shot protocols now (way, shots, query, episodes); set it with --setting " + key
+                        + "=N or a preset's table_settings");
+            }
+        }
+        DatasetSpec spec = full;
         Sets s = switch (spec.name()) {
             case "fewshot-glyphs" -> glyphs(spec);
             case "mini-imagenet" -> miniImagenet(spec);
@@ -160,7 +160,7 @@ public final class FewShotCatalog {
         if (s.novel().isStreamed()) {
             d.put("streamed", "true (CloserLook test transform " + testAugment + " on the full images)");
         }
-        return new FewShotSplit(base, s.val(), s.novel(), testAugment, way, query, episodes, d);
+        return new FewShotSplit(base, s.val(), s.novel(), testAugment, d);
     }
 
     /**
@@ -259,12 +259,14 @@ public final class FewShotCatalog {
     }
 
     private Sets cub(DatasetSpec spec) {
-        spec.allowOnly(Set.of("size", "split", "stream", "bad-images"));
+        spec.allowOnly(Set.of("size", "split", "split_seed", "stream", "bad-images"));
         Path dir = folder("CUB_200_2011", "extract CUB_200_2011.tgz under --data-root");
         ImageSet all = CubReader.read(dir, "all", spec.integer("size", 224, 8), classification.loadOptions(spec));
-        String split = spec.options().get("split");
-        if (split == null) {
-            return new Sets(modClasses(all, 2, 0), modClasses(all, 4, 1), modClasses(all, 4, 3), dir.toString(), all);
+        String split = spec.options().getOrDefault("split", CubClassSplit.CLOSER_LOOK);
+        if (CubClassSplit.isNamed(split)) {
+            int[][] ids = CubClassSplit.of(split, all.classCount(), spec.integer("split_seed", 0, 0));
+            return new Sets(classes(all, ids[0]), classes(all, ids[1]), classes(all, ids[2]),
+                    dir + " split " + split, all);
         }
         Path splitDir = dataRoot.resolve(split);
         return new Sets(CloserLookSplit.split(all, splitDir), dir + " split " + splitDir);
@@ -296,12 +298,10 @@ public final class FewShotCatalog {
         return all.filterClasses(keep);
     }
 
-    private static ImageSet modClasses(ImageSet all, int mod, int rest) {
+    private static ImageSet classes(ImageSet all, int[] ids) {
         Set<Integer> keep = new TreeSet<>();
-        for (int c = 0; c < all.classCount(); c++) {
-            if (c % mod == rest) {
-                keep.add(c);
-            }
+        for (int c : ids) {
+            keep.add(c);
         }
         return all.filterClasses(keep);
     }

@@ -95,8 +95,10 @@ public final class Conv2d {
 
     /** Applies the convolution to [N, in, H, W]. */
     public NDArray forward(NDArray x) {
-        return x.getNDArrayInternal()
+        NDArray y = x.getNDArrayInternal()
                 .convolution(x, weight, bias, stride, padding, dilation, groups)
                 .singletonOrThrow();
+        MacCounter.add(y, weight);
+        return y;
     }
 }

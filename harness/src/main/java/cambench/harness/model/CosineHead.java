@@ -62,7 +62,10 @@ public final class CosineHead implements ClassifierHead {
     @Override
     public NDArray logits(NDArray pooled) {
         NDArray z = pooled.div(pooled.mul(pooled).sum(new int[] {1}, true).sqrt().add(FineTuneHead.FEATURE_EPS));
-        return Scalars.times(z.matMul(weight().transpose()), scale);
+        NDArray w = weight();
+        NDArray logits = z.matMul(w.transpose());
+        MacCounter.add(logits, w);
+        return Scalars.times(logits, scale);
     }
 
     @Override

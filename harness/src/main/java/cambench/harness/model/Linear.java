@@ -26,6 +26,8 @@ public final class Linear {
 
     /** Applies {@code x W^T + b}. */
     public NDArray forward(NDArray x) {
-        return x.getNDArrayInternal().linear(x, weight, bias).singletonOrThrow();
+        NDArray y = x.getNDArrayInternal().linear(x, weight, bias).singletonOrThrow();
+        MacCounter.add(y, weight);
+        return y;
     }
 }

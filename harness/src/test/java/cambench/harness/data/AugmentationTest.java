@@ -160,8 +160,8 @@ class AugmentationTest {
         UserException e = assertThrows(UserException.class, () -> Augmentation.parse("crop32:4,blur"));
         assertEquals("augmentation 'crop32:4,blur': unknown op 'blur', expected crop<S>[:pad], "
                 + "rcrop<S>[:pad], flip[:p], rrc<S>[:minScale], center<S>, resize<S>, short<S>, jitter[:strength]"
-                + " or none", e.getMessage());
-        for (String bad : new String[] {"", "crop", "flip3", "flip:2", "center8:1", "rrc8:0", "crop8:1.5", "none,flip", "jitter:2", "short8:1", "jitter4"}) {
+                + ", cjitter[:strength], lighting[:std] or none", e.getMessage());
+        for (String bad : new String[] {"", "crop", "flip3", "flip:2", "center8:1", "rrc8:0", "crop8:1.5", "none,flip", "jitter:2", "short8:1", "jitter4", "cjitter:1.5", "lighting4"}) {
             assertThrows(UserException.class, () -> Augmentation.parse(bad), bad);
         }
     }

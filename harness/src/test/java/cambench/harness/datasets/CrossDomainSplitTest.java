@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** {@code cross:SOURCE->TARGET} trains on every class of the source: its base, val and novel classes. */
 class CrossDomainSplitTest {
     private static final String SOURCE = "fewshot-glyphs:base=4,val=2,novel=3,per=3,size=8";
-    private static final String TARGET = "fewshot-glyphs:base=2,val=2,novel=5,per=4,size=8,seed=11,episodes=7";
+    private static final String TARGET = "fewshot-glyphs:base=2,val=2,novel=5,per=4,size=8,seed=11";
 
     @Test
     void cross_trainsOnBaseValAndNovelClassesOfTheSource() {
@@ -34,9 +34,16 @@ class CrossDomainSplitTest {
 
         assertEquals(target.novel().classes(), cross.novel().classes());
         assertEquals(5 * 4, cross.novel().count());
-        assertEquals(7, cross.episodes());
         // the plain spec keeps its 4 base classes for training
         assertEquals(4, source.base().classCount());
+    }
+
+    @Test
+    void episodeOptionInDataSpec_isOneLinePointingToTheSetting() {
+        cambench.api.UserException e = org.junit.jupiter.api.Assertions.assertThrows(cambench.api.UserException.class,
+                () -> new FewShotCatalog(null).load(TARGET + ",query=16"));
+        assertEquals("data set 'fewshot-glyphs': option 'query' is a setting of the few-shot protocols now (way,"
+                + " shots, query, episodes); set it with --setting query=N or a preset's table_settings", e.getMessage());
     }
 
     @Test

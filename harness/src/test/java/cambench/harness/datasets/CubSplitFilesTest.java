@@ -67,14 +67,14 @@ class CubSplitFilesTest {
         splitFile("base.json", "004.Wren", "001.Albatross");
         splitFile("val.json", "002.Grebe");
         splitFile("novel.json", "003.Heron", "003.Heron");
-        FewShotSplit s = new FewShotCatalog(root).load("cub:size=8,split=filelists/CUB,way=2");
+        FewShotSplit s = new FewShotCatalog(root).load("cub:size=8,split=filelists/CUB");
         assertEquals(List.of("Albatross", "Wren"), s.base().classes());
         assertEquals(4, s.base().count());
         assertEquals(List.of("Grebe"), s.val().classes());
         assertEquals(List.of("Heron"), s.novel().classes());
         assertEquals(2, s.novel().count());
         // without split files: CloserLook's class-index rule (even base, i % 4 == 1 val, i % 4 == 3 novel)
-        FewShotSplit rule = new FewShotCatalog(root).load("cub:size=8,way=2");
+        FewShotSplit rule = new FewShotCatalog(root).load("cub:size=8");
         assertEquals(List.of("Albatross", "Heron"), rule.base().classes());
         assertEquals(List.of("Wren"), rule.novel().classes());
     }
@@ -85,29 +85,29 @@ class CubSplitFilesTest {
         splitFile("base.json", "001.Albatross");
         splitFile("val.json", "002.Grebe");
         UserException missing = assertThrows(UserException.class,
-                () -> new FewShotCatalog(root).load("cub:size=8,split=filelists/CUB,episodes=3"));
+                () -> new FewShotCatalog(root).load("cub:size=8,split=filelists/CUB"));
         assertEquals(dir.resolve("novel.json") + ": not found, expected CloserLook's split file", missing.getMessage());
 
         splitFile("novel.json", "009.Dodo");
         UserException unknown = assertThrows(UserException.class,
-                () -> new FewShotCatalog(root).load("cub:size=8,split=filelists/CUB,episodes=4"));
+                () -> new FewShotCatalog(root).load("cub:size=8,split=filelists/CUB"));
         assertEquals(dir.resolve("novel.json") + ": class 'Dodo' is not a class of cub-all", unknown.getMessage());
 
         splitFile("novel.json", "002.Grebe");
         UserException overlap = assertThrows(UserException.class,
-                () -> new FewShotCatalog(root).load("cub:size=8,split=filelists/CUB,episodes=5"));
+                () -> new FewShotCatalog(root).load("cub:size=8,split=filelists/CUB"));
         assertEquals(dir.resolve("novel.json") + ": class 'Grebe' is also in val.json; splits must be disjoint",
                 overlap.getMessage());
 
         Files.writeString(dir.resolve("novel.json"), "{\"image_names\": 3}");
         UserException shape = assertThrows(UserException.class,
-                () -> new FewShotCatalog(root).load("cub:size=8,split=filelists/CUB,episodes=6"));
+                () -> new FewShotCatalog(root).load("cub:size=8,split=filelists/CUB"));
         assertEquals(dir.resolve("novel.json") + ": expected a non-empty array 'image_names' of image paths",
                 shape.getMessage());
 
         Files.writeString(dir.resolve("novel.json"), "{\"image_names\": [");
         UserException json = assertThrows(UserException.class,
-                () -> new FewShotCatalog(root).load("cub:size=8,split=filelists/CUB,episodes=7"));
+                () -> new FewShotCatalog(root).load("cub:size=8,split=filelists/CUB"));
         assertEquals(1, json.getMessage().lines().count(), json.getMessage());
     }
 }

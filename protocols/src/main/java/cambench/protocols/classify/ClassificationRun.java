@@ -104,7 +104,7 @@ public final class ClassificationRun {
         Objectives objectives = context.objectives();
         Params params = objectives.resolved(cell.objective(), cell.params());
         try (NDManager manager = NDManager.newBaseManager(context.device());
-                Network net = Models.create(cell.model(), spec, cell.seed(), manager);
+                Network net = Models.create(cell.model(), spec, cell.initSeed(), manager);
                 ObjectiveInstance objective = objectives.create(cell.objective(), params, train.classCount(),
                         net.backbone().featureChannels(), net.store().manager())) {
             onCreated.accept(net);
@@ -125,6 +125,7 @@ public final class ClassificationRun {
             dataInfo.put("normalization", norm.toString());
             dataInfo.put("test_augment", data.testAugment());
             dataInfo.put("drop_last", Boolean.toString(dropLast));
+            dataInfo.put("init_seed", Long.toString(cell.initSeed()));
             return new RunRecord(RunRecord.FORMAT, cell.key(), cell, metrics, result.epochs(), dataInfo,
                     Environment.describe(context.threads(), context.device().toString(), trainer.inferencePath()),
                     started, Instant.now().toString(), result.seconds(), result.resumedFromEpoch(), Map.of(),

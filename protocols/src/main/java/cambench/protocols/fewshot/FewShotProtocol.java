@@ -46,11 +46,12 @@ import java.util.Map;
  * Few-shot classification (paper Table 6, CloserLook's Baseline / Baseline++): train backbone +
  * head on the base classes (for {@code cross:SOURCE->TARGET} every class of the source, base + val
  * + novel, as CloserLook's cross-domain setting) with the cell's objective and recipe, freeze the
- * backbone, extract the novel classes' features once, then for 1 and 5 shots fine-tune a new head per episode
- * (by default {@link FineTuneRecipe#CLOSER_LOOK}) and report query accuracy (%).
+ * backbone, extract the novel classes' features once, then for each shot count fine-tune a new head per
+ * episode (by default {@link FineTuneRecipe#CLOSER_LOOK}) and report query accuracy (%).
  *
- * <p>Settings ({@link #settings}; defaults as CloserLook): the test-time fine-tuning recipe
- * ({@code finetune_*}), the cosine head's scale ({@code cosine_scale}: {@code auto} = 2 for at
+ * <p>Settings ({@link #settings}; defaults as CloserLook's test script): the episode shape
+ * ({@code way} 5, {@code shots} 1 and 5, {@code query} 15 per class, {@code episodes} 600 per shot
+ * count), the test-time fine-tuning recipe ({@code finetune_*}), the cosine head's scale ({@code cosine_scale}: {@code auto} = 2 for at
  * most 200 classes, 10 above, at training and test time alike; or a number for both), the number
  * of base images the per-epoch base error is measured on ({@code base_check_images}) and
  * {@code dropout}.
@@ -59,15 +60,13 @@ import java.util.Map;
  * {@code fewshot-baseline} (linear) and {@code fewshot-baseline++} (cosine, {@link CosineHead}).
  * Episodes come from {@link EpisodeSampler} seeded with the cell seed, and test-time heads from
  * the same seed, so every objective with the same seed sees the same episodes (paired by (seed,
- * episode index)). The data set spec sets way, query and episodes ({@link FewShotCatalog}).
+ * episode index)).
  * Records hold metrics {@code acc_1shot}, {@code acc_5shot} (mean over episodes), their 95%
  * half-widths ({@code 1.96 sd / sqrt(n)}), {@code base_top1_error} (last epoch, on at most
  * {@code base_check_images} base training images, test transform), and the per-episode accuracies as samples.
  */
 public abstract class FewShotProtocol implements Protocol {
     private static final FineTuneRecipe CLOSER = FineTuneRecipe.CLOSER_LOOK;
-    /** The shot counts of Table 6. */
-    public static final int[] SHOTS = {1, 5};
 
     private final FineTuneHead head;
 
@@ -98,6 +97,12 @@ public abstract class FewShotProtocol implements Protocol {
 
     /** The settings of both variants, with CloserLook's values as defaults. */
     static final List<ParamSpec> SETTINGS = List.of(
+            ParamSpec.of("way", 5, "classes per test episode"),
+            ParamSpec.of("shots", "1,5", "support images per class, comma-separated: one test (metric acc_Nshot)"
+                    + " per value"),
+            ParamSpec.of("query", 15, "query images per class of a test episode (CloserLook's test script; 16 is"
+                    + " its meta-training value)"),
+            ParamSpec.of("episodes", 600, "test episodes per shot count"),
             ParamSpec.of("finetune_epochs", CLOSER.epochs(), "passes over an episode's support set at test time"),
             ParamSpec.of("finetune_batch_size", CLOSER.batchSize(), "support images per fine-tuning step"),
             ParamSpec.of("finetune_lr", CLOSER.lr(), "SGD learning rate of the test-time head"),
@@ -129,6 +134,38 @@ public abstract class FewShotProtocol implements Protocol {
                 settings.above("finetune_lr", 0), momentum, dampening, settings.atLeast("finetune_weight_decay", 0));
     }
 
+    /**
+     * The shot counts of {@code settings}, ascending.
+     *
+     * @throws cambench.api.UserException naming the setting for a value that is not a list of
+     *     distinct integers >= 1
+     */
+    static int[] shots(Params settings) {
+        String text = settings.string("shots");
+        java.util.TreeSet<Integer> shots = new java.util.TreeSet<>();
+        for (String part : text.split(",", -1)) {
+            int n;
+            try {
+                n = Integer.parseInt(part.strip());
+            } catch (NumberFormatException e) {
+                throw settings.invalid("shots", "a comma-separated list of integers >= 1, e.g. 1,5");
+            }
+            if (n < 1 || !shots.add(n)) {
+                throw settings.invalid("shots", "a comma-separated list of distinct integers >= 1, e.g. 1,5");
+            }
+        }
+        return shots.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The episode shape of {@code settings}. */
+    record EpisodeShape(int way, int[] shots, int query, int episodes) {
+        static EpisodeShape of(Params settings) {
+            return new EpisodeShape(settings.integer("way", 2), FewShotProtocol.shots(settings),
+                    settings.integer("query", 1),
+                    settings.integer("episodes", 1));
+        }
+    }
+
     /** The cosine scale for {@code classes} classes under {@code settings}. */
     static double cosineScale(Params settings, int classes) {
         String v = settings.string("cosine_scale");
@@ -140,6 +177,7 @@ public abstract class FewShotProtocol implements Protocol {
         String started = Instant.now().toString();
         Params settings = settingsOf(cell);
         FineTuneRecipe fineTune = fineTuneRecipe(settings);
+        EpisodeShape episodeShape = EpisodeShape.of(settings);
         double dropout = ClassificationRun.dropout(cell);
         FewShotCatalog.FewShotSplit data = new FewShotCatalog(context.catalog().dataRoot()).load(cell.dataset());
         ImageSet base = data.base();
@@ -169,14 +207,14 @@ public abstract class FewShotProtocol implements Protocol {
             FeatureCache features = extract(net, data.novel(), testAug, manager);
             Map<String, Double> metrics = new LinkedHashMap<>();
             Map<String, List<Double>> samples = new LinkedHashMap<>();
-            testShots(cell, context, data, features, manager, metrics, samples, fineTune,
+            testShots(cell, context, episodeShape, features, manager, metrics, samples, fineTune,
                     way -> cosineScale(settings, way));
             double testSeconds = (System.nanoTime() - t0) / 1e9;
             metrics.put("base_top1_error", result.top1Error());
             metrics.put("parameters", (double) net.store().parameterCount());
             metrics.put("fewshot_seconds", testSeconds);
             return new RunRecord(RunRecord.FORMAT, cell.key(), cell, metrics, result.epochs(),
-                    dataInfo(data, norm, classes, fineTune, settings),
+                    dataInfo(data, norm, classes, fineTune, settings, episodeShape),
                     Environment.describe(context.threads(), context.device().toString(), trainer.inferencePath()),
                     started, Instant.now().toString(), result.seconds() + testSeconds, result.resumedFromEpoch(),
                     samples, result.health());
@@ -184,17 +222,17 @@ public abstract class FewShotProtocol implements Protocol {
     }
 
     /**
-     * Fine-tunes a head per episode for each shot count of {@link #SHOTS} and puts the mean query
+     * Fine-tunes a head per episode for each shot count of {@code shape} and puts the mean query
      * accuracy (%), its 95% half-width and the per-episode accuracies into {@code metrics} and
      * {@code samples}.
      */
-    private void testShots(Cell cell, RunContext context, FewShotCatalog.FewShotSplit data, FeatureCache features,
+    private void testShots(Cell cell, RunContext context, EpisodeShape shape, FeatureCache features,
             NDManager manager, Map<String, Double> metrics, Map<String, List<Double>> samples, FineTuneRecipe fineTune,
             java.util.function.IntToDoubleFunction scale) {
         BatchedFineTuner solver = new BatchedFineTuner(head, fineTune, cell.seed(), 1000, context.threads(), scale);
-        for (int shot : SHOTS) {
-            Episode[] episodes = new EpisodeSampler(features.indicesByClass(), features.classes(), data.way(), shot,
-                    data.query(), cell.seed()).episodes(data.episodes());
+        for (int shot : shape.shots()) {
+            Episode[] episodes = new EpisodeSampler(features.indicesByClass(), features.classes(), shape.way(), shot,
+                    shape.query(), cell.seed()).episodes(shape.episodes());
             double[] acc = solver.solve(features, episodes, manager);
             Summary s = Summary.normal95(acc);
             metrics.put("acc_" + shot + "shot", s.mean());
@@ -205,26 +243,27 @@ public abstract class FewShotProtocol implements Protocol {
             }
             samples.put("acc_" + shot + "shot", list);
             context.log().printf(Locale.ROOT, "%s | %d-way %d-shot: %.2f%% +- %.2f (%d episodes)%n",
-                    context.title(), data.way(), shot, s.mean(), s.halfWidth(), acc.length);
+                    context.title(), shape.way(), shot, s.mean(), s.halfWidth(), acc.length);
         }
     }
 
     /** The record's data description: the split, normalisation, episode settings and fine-tuning recipe. */
     private Map<String, String> dataInfo(FewShotCatalog.FewShotSplit data, Normalization norm, int classes,
-            FineTuneRecipe ft, Params settings) {
+            FineTuneRecipe ft, Params settings, EpisodeShape shape) {
         Map<String, String> dataInfo = new LinkedHashMap<>(data.description());
         dataInfo.put("normalization", norm.toString());
         dataInfo.put("test_augment", data.testAugment());
         dataInfo.put("method", head.method());
-        dataInfo.put("episodes", Integer.toString(data.episodes()));
-        dataInfo.put("way", Integer.toString(data.way()));
-        dataInfo.put("query", Integer.toString(data.query()));
+        dataInfo.put("episodes", Integer.toString(shape.episodes()));
+        dataInfo.put("way", Integer.toString(shape.way()));
+        dataInfo.put("shots", java.util.Arrays.toString(shape.shots()));
+        dataInfo.put("query", Integer.toString(shape.query()));
         dataInfo.put("finetune", String.format(Locale.ROOT,
                 "epochs=%d,batch=%d,sgd lr=%s momentum=%s dampening=%s weight_decay=%s", ft.epochs(),
                 ft.batchSize(), ft.lr(), ft.momentum(), ft.dampening(), ft.weightDecay()));
         if (head == FineTuneHead.COSINE) {
             dataInfo.put("cosine_scale_train", Double.toString(cosineScale(settings, classes)));
-            dataInfo.put("cosine_scale_test", Double.toString(cosineScale(settings, data.way())));
+            dataInfo.put("cosine_scale_test", Double.toString(cosineScale(settings, shape.way())));
         }
         return dataInfo;
     }

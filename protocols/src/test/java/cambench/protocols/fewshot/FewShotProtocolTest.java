@@ -1,5 +1,6 @@
 package cambench.protocols.fewshot;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,7 +29,9 @@ import java.util.Map;
 /** Few-shot cells end to end on tiny glyph splits: records, samples, determinism, both heads. */
 @Tag("engine")
 class FewShotProtocolTest {
-    private static final String DATA = "fewshot-glyphs:base=6,val=2,novel=6,per=10,size=20,episodes=12,query=3";
+    private static final String DATA = "fewshot-glyphs:base=6,val=2,novel=6,per=10,size=20";
+    /** The episode shape of these tests: 12 episodes, 3 queries per class (5-way, 1 and 5 shots). */
+    private static final Map<String, String> EPISODES = Map.of("episodes", "12", "query", "3");
     private static final Recipe RECIPE = new Recipe(1, 16, 1e-3, 0, false, 0, "constant", "crop20:2", "adam");
 
     @BeforeAll
@@ -45,7 +48,9 @@ class FewShotProtocolTest {
         // one epoch: CAM-loss switched on from it (its default start, epoch 20, would leave the term off)
         Map<String, String> params = cambench.api.Params.resolve(objective, objectives.provider(objective).parameters(),
                 objective.equals("cam") ? Map.of("start_epoch", "1") : Map.of()).asMap();
-        Cell cell = new Cell(protocol, DATA, "conv4np", objective, params, RECIPE, 1, null, settings);
+        Map<String, String> all = new java.util.HashMap<>(EPISODES);
+        all.putAll(settings);
+        Cell cell = new Cell(protocol, DATA, "conv4np", objective, params, RECIPE, 1, null, all);
         RunContext context = new RunContext(new RunStore(out), new DatasetCatalog(null), objectives, 2, Device.cpu(),
                 new PrintStream(java.io.OutputStream.nullOutputStream()), "test");
         return new Protocols(FewShotProtocolTest.class.getClassLoader()).get(protocol).run(cell, context);
@@ -79,6 +84,10 @@ class FewShotProtocolTest {
         assertEquals("7.5", changed.data().get("cosine_scale_test"));
         assertEquals("7.5", changed.data().get("cosine_scale_train"));
         assertEquals("2.0", defaults.data().get("cosine_scale_test"));
+        assertEquals("3", defaults.data().get("query"));
+        assertEquals("12", defaults.data().get("episodes"));
+        assertEquals("5", defaults.data().get("way"));
+        assertEquals("[1, 5]", defaults.data().get("shots"));
         assertTrue(!defaults.samples().equals(changed.samples()), "the settings change the episode accuracies");
         UserException e = assertThrows(UserException.class,
                 () -> run("fewshot-baseline++", "ce", out.resolve("c"), Map.of("finetune_epochs", "0")));
@@ -86,6 +95,20 @@ class FewShotProtocolTest {
         UserException m = assertThrows(UserException.class,
                 () -> run("fewshot-baseline++", "ce", out.resolve("d"), Map.of("finetune_momentum", "1")));
         assertTrue(m.getMessage().endsWith(".finetune_momentum' must be in [0, 1), got '1'"), m.getMessage());
+    }
+
+    @Test
+    void shots_parseSortedDistinct_rejectOthersNamingTheSetting() {
+        java.util.function.Function<String, cambench.api.Params> settings = v -> cambench.api.Params.resolve(
+                "protocol fewshot-baseline", FewShotProtocol.SETTINGS, Map.of("shots", v));
+        assertArrayEquals(new int[] {1, 5}, FewShotProtocol.shots(settings.apply("5, 1")));
+        assertArrayEquals(new int[] {20}, FewShotProtocol.shots(settings.apply("20")));
+        for (String bad : new String[] {"0", "1,1", "1;5", ""}) {
+            UserException e = assertThrows(UserException.class, () -> FewShotProtocol.shots(settings.apply(bad)));
+            assertTrue(e.getMessage().contains("shots"), e.getMessage());
+        }
+        assertEquals("15", cambench.api.Params.resolve("p", FewShotProtocol.SETTINGS, Map.of()).string("query"),
+                "CloserLook's test script draws 15 queries per class");
     }
 
     @Test
@@ -98,17 +121,14 @@ class FewShotProtocolTest {
     @Test
     void catalog_crossAndGlyphSpecs_splitClassesAndCheckSizes() {
         FewShotCatalog c = new FewShotCatalog(null);
-        FewShotCatalog.FewShotSplit s = c.load("fewshot-glyphs:base=5,val=3,novel=4,per=9,size=16,way=3");
+        FewShotCatalog.FewShotSplit s = c.load("fewshot-glyphs:base=5,val=3,novel=4,per=9,size=16");
         assertEquals(5, s.base().classCount());
         assertEquals(3, s.val().classCount());
         assertEquals(4, s.novel().classCount());
-        assertEquals(3, s.way());
-        assertEquals(600, s.episodes());
         FewShotCatalog.FewShotSplit x = c.load("cross:fewshot-glyphs:base=5,val=0,novel=2,per=9,size=16"
-                + "->fewshot-glyphs:base=2,val=0,novel=5,per=9,size=16,seed=3,episodes=7");
+                + "->fewshot-glyphs:base=2,val=0,novel=5,per=9,size=16,seed=3");
         assertEquals(5 + 0 + 2, x.base().classCount()); // every source class: base + val + novel
         assertEquals(5, x.novel().classCount());
-        assertEquals(7, x.episodes());
         UserException e = assertThrows(UserException.class, () -> c.load("cross:fewshot-glyphs:size=16"
                 + "->fewshot-glyphs:size=24"));
         assertTrue(e.getMessage().contains("same size"), e.getMessage());

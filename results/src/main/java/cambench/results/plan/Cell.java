@@ -106,31 +106,72 @@ public record Cell(String protocol, String dataset, String model, String objecti
         return regularizers.isEmpty() ? objective : objective + "+" + String.join("+", regularizers);
     }
 
+    /** Whether this cell trains a student from scratch beside a teacher cell (distillation). */
+    public boolean trainsBesideTeacher() {
+        return teacher != null && protocol.equals(Plan.DISTILLATION_PROTOCOL);
+    }
+
+    /**
+     * The seed of the network's initial weights. For every cell but a student it is {@link #seed}
+     * (so those cells keep their weights and keys). A student's is derived from its own cell (a
+     * digest of its fields), never equal to its teacher's: the same model and seed would otherwise
+     * start the student of a self-distillation pair (ResNet-110 to ResNet-110) exactly where its
+     * teacher started. Data order and augmentation still follow {@link #seed}.
+     */
+    public long initSeed() {
+        if (!trainsBesideTeacher()) {
+            return seed;
+        }
+        byte[] d = sha256((digestHex(fields()) + "/init").getBytes(StandardCharsets.UTF_8));
+        long derived = java.nio.ByteBuffer.wrap(d, 0, 8).getLong() & Long.MAX_VALUE;
+        return derived == teacher.initSeed() ? derived ^ 1 : derived;
+    }
+
     /**
      * A stable 16-hex-digit digest of every field ({@code settings} and the regularizers only when
-     * there are any, so such a cell keeps the key it had before these fields existed).
+     * there are any, so such a cell keeps the key it had before these fields existed; a student
+     * adds the marker of its own initialisation, {@link #initSeed}).
      */
     public String key() {
+        Map<String, Object> fields = fields();
+        if (trainsBesideTeacher()) {
+            fields.put("init", "own");   // students of older builds started from their seed: not reused
+        }
+        return digestHex(fields);
+    }
+
+    private static String digestHex(Map<String, Object> fields) {
         try {
-            Map<String, Object> fields = new TreeMap<>(Map.of(
-                    "protocol", protocol, "dataset", dataset, "model", model, "objective", objective,
-                    "params", new TreeMap<>(params), "recipe", recipe, "seed", seed));
-            if (teacher != null) {
-                fields.put("teacher", teacher.key());
-            }
-            if (!settings.isEmpty()) {
-                fields.put("settings", new TreeMap<>(settings));
-            }
-            if (!regularizers.isEmpty()) {   // absent when none: cells without regularizers keep their keys
-                fields.put("regularizers", regularizers);
-                fields.put("regularizer_params", new TreeMap<>(regularizerParams));
-            }
-            byte[] json = CANONICAL.writeValueAsBytes(fields);
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(json);
-            return HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            return HexFormat.of().formatHex(sha256(CANONICAL.writeValueAsBytes(fields)), 0, 8);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static byte[] sha256(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The fields the key digests (without a student's initialisation marker). */
+    private Map<String, Object> fields() {
+        Map<String, Object> fields = new TreeMap<>(Map.of(
+                "protocol", protocol, "dataset", dataset, "model", model, "objective", objective,
+                "params", new TreeMap<>(params), "recipe", recipe, "seed", seed));
+        if (teacher != null) {
+            fields.put("teacher", teacher.key());
+        }
+        if (!settings.isEmpty()) {
+            fields.put("settings", new TreeMap<>(settings));
+        }
+        if (!regularizers.isEmpty()) {   // absent when none: cells without regularizers keep their keys
+            fields.put("regularizers", regularizers);
+            fields.put("regularizer_params", new TreeMap<>(regularizerParams));
+        }
+        return fields;
     }
 
     /** A readable, file-system-safe name: {@code protocol-dataset-model-objective-sSEED-KEY}. */

@@ -23,6 +23,8 @@ import java.util.function.BiFunction;
 public record Plan(Preset preset, List<TableSpec> tables, List<PlannedCell> cells) {
     /** The protocol of teacher cells: classification that also keeps the final weights. */
     public static final String TEACHER_PROTOCOL = "teacher";
+    /** The protocol of student cells: a network trained beside a fixed teacher cell. */
+    public static final String DISTILLATION_PROTOCOL = "distillation";
 
     /**
      * Expands tables into cells.
@@ -84,6 +86,9 @@ public record Plan(Preset preset, List<TableSpec> tables, List<PlannedCell> cell
             for (TableSpec.Row row : t.rows()) {
                 boolean teacherRow = row.objective().equals(TableSpec.TEACHER_ROW);
                 for (TableSpec.Column col : t.columns()) {
+                    if (preset.omits(t.id(), row.id(), col.id())) {
+                        continue;
+                    }
                     if (teacherRow) {
                         Cell student = studentCell(preset, t, col, "ce", Map.of(), 1, resolvers);
                         cells.add(new PlannedCell(t.id(), row.id(), col.id(), student.teacher()));
@@ -114,6 +119,7 @@ public record Plan(Preset preset, List<TableSpec> tables, List<PlannedCell> cell
                     cell.params(), cell.recipe(), cell.seed());
         }
         Map<String, String> tableSettings = new LinkedHashMap<>(t.settings());
+        tableSettings.putAll(col.settings());
         tableSettings.putAll(preset.settings(t.id()));
         Map<String, String> settings = new TreeMap<>(resolvers.settings().resolve(cell.protocol(), tableSettings,
                 t.id()));

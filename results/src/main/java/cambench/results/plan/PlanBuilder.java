@@ -26,11 +26,12 @@ import java.util.stream.Collectors;
  */
 public final class PlanBuilder {
     /** The protocol of tables whose rows are distillers. */
-    static final String DISTILLATION = "distillation";
+    static final String DISTILLATION = Plan.DISTILLATION_PROTOCOL;
 
     private final PlanResources resources;
     private final Objectives objectives;
     private final Function<String, List<ParamSpec>> protocolSettings;
+    private final boolean includeOmitted;
 
     /**
      * Creates a builder over the shipped resources, an objective (and regularizer) registry and
@@ -41,9 +42,22 @@ public final class PlanBuilder {
      */
     public PlanBuilder(PlanResources resources, Objectives objectives,
             Function<String, List<ParamSpec>> protocolSettings) {
+        this(resources, objectives, protocolSettings, false);
+    }
+
+    private PlanBuilder(PlanResources resources, Objectives objectives,
+            Function<String, List<ParamSpec>> protocolSettings, boolean includeOmitted) {
         this.resources = resources;
         this.objectives = objectives;
         this.protocolSettings = protocolSettings;
+        this.includeOmitted = includeOmitted;
+    }
+
+    /**
+     * This builder, planning also the cells the preset leaves out ({@link Preset#omit}), or not.
+     */
+    public PlanBuilder includeOmitted(boolean include) {
+        return new PlanBuilder(resources, objectives, protocolSettings, include);
     }
 
     /**
@@ -73,6 +87,9 @@ public final class PlanBuilder {
             Map<String, String> paramOverrides, List<String> extraRegularizers, Map<String, String> settingOverrides) {
         extraRegularizers.forEach(n -> objectives.regularizers().provider(n));
         Preset preset = resources.preset(presetName);
+        if (includeOmitted) {
+            preset = preset.withoutOmissions();
+        }
         if (seeds != null && seeds < 1) {
             throw new UserException("--seeds must be >= 1, got " + seeds);
         }
@@ -103,6 +120,7 @@ public final class PlanBuilder {
         for (String id : ids) {
             tables.add(withRegularizerRows(withRows(resources.table(id), extraObjectives), extraRegularizers));
         }
+        checkOmissions(presetName, preset, tables);
         Map<String, Map<String, String>> tableParams = new LinkedHashMap<>();
         preset.tableParams().forEach((table, own) -> {   // --param beats the preset's per-table values too
             Map<String, String> merged = new LinkedHashMap<>(own);
@@ -148,6 +166,27 @@ public final class PlanBuilder {
             }
         });
         return Params.resolve(protocol, specs, merged).asMap();
+    }
+
+    /** Each {@code omit} entry of the preset names a row and a column of its table. */
+    private void checkOmissions(String presetName, Preset preset, List<TableSpec> planned) {
+        preset.omit().forEach((tableId, entries) -> {
+            TableSpec t = planned.stream().filter(p -> p.id().equals(tableId)).findFirst()
+                    .orElseGet(() -> resources.table(tableId));
+            for (String entry : entries) {
+                int at = entry.indexOf('@');
+                String row = at < 0 ? entry : entry.substring(0, at);
+                String column = at < 0 ? "" : entry.substring(at + 1);
+                boolean known = t.rows().stream().anyMatch(r -> r.id().equals(row))
+                        && t.columns().stream().anyMatch(c -> c.id().equals(column));
+                if (!known) {
+                    throw new UserException("preset " + presetName + ": field omit." + tableId + " entry '" + entry
+                            + "' is not ROW@COLUMN of that table (rows: " + String.join(", ",
+                            t.rows().stream().map(TableSpec.Row::id).toList()) + "; columns: " + String.join(", ",
+                            t.columns().stream().map(TableSpec.Column::id).toList()) + ")");
+                }
+            }
+        });
     }
 
     /** Adds the rows of extra regularizers to a table that has regularizer rows (see {@link #build}). */

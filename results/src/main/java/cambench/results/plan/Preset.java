@@ -29,26 +29,42 @@ import java.util.Set;
  *     a CAT-KD beta that the paper's architectures take but a scaled-down stand-in does not)
  * @param tableSettings per-table protocol settings applied after the table's own {@code settings},
  *     by table id (e.g. fewer fine-tuning epochs at CPU scale)
+ * @param omit cells of a table this preset leaves out, by table id: {@code ROW@COLUMN} entries
+ *     (e.g. rows the paper prints no number for in a column, at a cost worth skipping); the report
+ *     shows them as not run, and {@code --include-omitted} plans them anyway
  */
-@JsonIgnoreProperties({"table_params_note"}) // free text for readers of the file; not used
+@JsonIgnoreProperties({"table_params_note", "omit_note"}) // free text for readers of the file; not used
 public record Preset(String name, String description, int seeds, List<String> tables,
         Map<String, String> datasets, Map<String, String> models,
         @JsonProperty("recipe") Map<String, Object> recipe, Map<String, String> params,
         @JsonProperty("table_recipes") Map<String, Map<String, Object>> tableRecipes,
         @JsonProperty("table_params") Map<String, Map<String, String>> tableParams,
-        @JsonProperty("table_settings") Map<String, Map<String, String>> tableSettings) {
+        @JsonProperty("table_settings") Map<String, Map<String, String>> tableSettings,
+        Map<String, List<String>> omit) {
 
     /** A preset without per-table recipes or parameters. */
     public Preset(String name, String description, int seeds, List<String> tables, Map<String, String> datasets,
             Map<String, String> models, Map<String, Object> recipe, Map<String, String> params) {
-        this(name, description, seeds, tables, datasets, models, recipe, params, Map.of(), Map.of(), Map.of());
+        this(name, description, seeds, tables, datasets, models, recipe, params, Map.of(), Map.of(), Map.of(),
+                Map.of());
     }
 
     /** The same preset with other seeds, tables and objective parameters (a plan's effective preset). */
     public Preset with(int newSeeds, List<String> newTables, Map<String, String> newParams,
             Map<String, Map<String, String>> newTableParams) {
         return new Preset(name, description, newSeeds, newTables, datasets, models, recipe, newParams, tableRecipes,
-                newTableParams, tableSettings);
+                newTableParams, tableSettings, omit);
+    }
+
+    /** The same preset leaving nothing out ({@code --include-omitted}). */
+    public Preset withoutOmissions() {
+        return new Preset(name, description, seeds, tables, datasets, models, recipe, params, tableRecipes,
+                tableParams, tableSettings, Map.of());
+    }
+
+    /** Whether this preset leaves out the cells of (table, row, column). */
+    public boolean omits(String tableId, String rowId, String columnId) {
+        return omit.getOrDefault(tableId, List.of()).contains(rowId + "@" + columnId);
     }
 
     /** Defaults for optional fields. */
@@ -60,6 +76,7 @@ public record Preset(String name, String description, int seeds, List<String> ta
         tableRecipes = tableRecipes == null ? Map.of() : Map.copyOf(tableRecipes);
         tableParams = tableParams == null ? Map.of() : Map.copyOf(tableParams);
         tableSettings = tableSettings == null ? Map.of() : Map.copyOf(tableSettings);
+        omit = omit == null ? Map.of() : Map.copyOf(omit);
         tables = tables == null ? List.of() : List.copyOf(tables);
         checkRecipeKeys("recipe", recipe);
         for (Map.Entry<String, Map<String, Object>> e : tableRecipes.entrySet()) {

@@ -160,17 +160,26 @@ public record TableSpec(String id, String title, String source, String protocol,
      * @param teacher the teacher model of a distillation column (the student is {@code model}), or null
      * @param params objective parameters for this column, {@code objective.param -> value} (e.g. a
      *     per-pair {@code catkd.beta}); they override the row's
+     * @param settings protocol settings for this column's cells (e.g. a Wide ResNet's dropout), over
+     *     the table's {@code settings}; the preset's per-table settings override both
      */
     public record Column(String id, String label, String dataset, String model, Recipe recipe, String metric,
-            String teacher, Map<String, String> params) {
+            String teacher, Map<String, String> params, Map<String, String> settings) {
         /** A column that uses the table's metric. */
         public Column(String id, String label, String dataset, String model, Recipe recipe) {
-            this(id, label, dataset, model, recipe, null, null, null);
+            this(id, label, dataset, model, recipe, null, null, null, null);
+        }
+
+        /** A column without settings of its own. */
+        public Column(String id, String label, String dataset, String model, Recipe recipe, String metric,
+                String teacher, Map<String, String> params) {
+            this(id, label, dataset, model, recipe, metric, teacher, params, null);
         }
 
         /** Defaults for optional fields. */
         public Column {
             params = params == null ? Map.of() : Map.copyOf(params);
+            settings = settings == null ? Map.of() : Map.copyOf(settings);
         }
     }
 

@@ -21,11 +21,13 @@ import tech.tablesaw.api.Row;
  * @param episodes number of episodes of all seeds pooled, or null for a table without per-unit samples
  * @param ci95PooledEpisodes half-width 1.96 sd / sqrt(n) over those pooled episodes (the few-shot
  *     field's convention; NaN when fewer than 2), or null for a table without per-unit samples
+ * @param bestEpoch the best-epoch value over seeds ({@link cambench.results.record.BestEpoch}; n = 0
+ *     when no record has one), or null for a table with per-unit samples
  * @param health the cell's training-health marks ({@link HealthMarks}), "" when none or not computed
  */
 public record CellResult(String table, String row, String column, String datasetUsed, String modelUsed,
         Summary summary, Double paper, PairedDifference gain, Integer episodes, Double ci95PooledEpisodes,
-        String health) {
+        Summary bestEpoch, String health) {
 
     /** Reads one row of an aggregate table (missing numbers are NaN, a missing gain is null). */
     public static CellResult of(Row r) {
@@ -35,10 +37,12 @@ public record CellResult(String table, String row, String column, String dataset
                 r.getDouble("gain_mean"), r.getDouble("gain_sd"), r.getDouble("gain_ci_low"),
                 r.getDouble("gain_ci_high")), r.getDouble("gain_p"));
         boolean pooled = r.columnNames().contains("n_episodes");
+        Summary best = r.columnNames().contains("best_n") ? new Summary(r.getInt("best_n"), r.getDouble("best_mean"),
+                r.getDouble("best_sd"), r.getDouble("best_ci_low"), r.getDouble("best_ci_high")) : null;
         return new CellResult(r.getString("table"), r.getString("row"), r.getString("column"),
                 r.getString("dataset_used"), r.getString("model_used"), summary,
                 r.isMissing("paper") ? null : r.getDouble("paper"), gain,
-                pooled ? r.getInt("n_episodes") : null, pooled ? r.getDouble("ci95_pooled_episodes") : null,
+                pooled ? r.getInt("n_episodes") : null, pooled ? r.getDouble("ci95_pooled_episodes") : null, best,
                 r.columnNames().contains(HealthMarks.COLUMN) ? r.getString(HealthMarks.COLUMN) : "");
     }
 }

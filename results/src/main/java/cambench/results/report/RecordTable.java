@@ -3,6 +3,7 @@ package cambench.results.report;
 import cambench.results.plan.Plan;
 import cambench.results.plan.PlannedCell;
 import cambench.results.plan.TableSpec;
+import cambench.results.record.BestEpoch;
 import cambench.results.record.EpochMetrics;
 import cambench.results.record.RunRecord;
 import tech.tablesaw.api.DoubleColumn;
@@ -65,6 +66,31 @@ final class RecordTable {
             });
         }
         return t;
+    }
+
+    /**
+     * One row per planned cell of {@code spec} with a record whose column metric has a best-epoch
+     * value ({@link BestEpoch}): row_index, column_index, unit (the seed), value.
+     */
+    Table bestEpochs(TableSpec spec) {
+        IntColumn rowIndex = IntColumn.create("row_index");
+        IntColumn columnIndex = IntColumn.create("column_index");
+        StringColumn unit = StringColumn.create("unit");
+        DoubleColumn value = DoubleColumn.create("value");
+        for (PlannedCell p : plan.cells()) {
+            RunRecord r = p.table().equals(spec.id()) ? recordsByKey.get(p.cell().key()) : null;
+            if (r == null) {
+                continue;
+            }
+            int col = columnIndex(spec, p.column());
+            BestEpoch.of(r, spec.metricOf(spec.columns().get(col))).ifPresent(v -> {
+                rowIndex.append(rowIndex(spec, p.row()));
+                columnIndex.append(col);
+                unit.append(Long.toString(p.cell().seed()));
+                value.append(v);
+            });
+        }
+        return Table.create(spec.id() + " best epochs", rowIndex, columnIndex, unit, value);
     }
 
     /**

@@ -34,6 +34,8 @@ public final class ReportWriter {
         "gain_ci_high", "gain_p"};
     /** The CSV columns a table with per-unit samples (episodes) adds after {@link #CSV_COLUMNS}. */
     static final String[] POOLED_CSV_COLUMNS = {"n_episodes", "ci95_pooled_episodes"};
+    /** The CSV columns a table without per-unit samples adds after {@link #CSV_COLUMNS}: the best-epoch value. */
+    static final String[] BEST_CSV_COLUMNS = {"best_n", "best_mean", "best_ci_low", "best_ci_high"};
 
     private final Plan plan;
     private final TableAggregator aggregator;
@@ -102,15 +104,18 @@ public final class ReportWriter {
             names.put(p.cell().key(), p.cell().fileName());
         });
         List<String> missing = planned.stream().filter(k -> !recordsByKey.containsKey(k)).toList();
+        List<String> omitted = plan.preset().omit().getOrDefault(t.id(), List.of());
+        String omittedNote = omitted.isEmpty() ? "" : "\nNot run in preset `" + plan.preset().name() + "` (its omit"
+                + " list; `--include-omitted` plans them): " + String.join(", ", omitted) + ".\n";
         if (missing.isEmpty()) {
-            return "";
+            return omittedNote;
         }
         List<String> failedHere = missing.stream().filter(failed::containsKey)
                 .map(k -> "`" + names.get(k) + "` (" + failed.get(k) + ")").toList();
         return "\n**Incomplete:** " + missing.size() + " of " + planned.size() + " cells have no record yet"
                 + (failedHere.isEmpty() ? "" : ", " + failedHere.size() + " of them failed: "
                         + String.join("; ", failedHere))
-                + ". `–` marks a result without records; n counts the seeds present.\n";
+                + ". `–` marks a result without records; n counts the seeds present.\n" + omittedNote;
     }
 
     private List<Path> writeCurves(Path dir, TableSpec t) throws IOException {
@@ -132,7 +137,8 @@ public final class ReportWriter {
 
     /**
      * The CSV: one line per (row, column) of {@link TableAggregator#aggregate}, numbers to six
-     * significant digits; a table with per-unit samples adds {@link #POOLED_CSV_COLUMNS}.
+     * significant digits; a table with per-unit samples adds {@link #POOLED_CSV_COLUMNS}, any other
+     * the best-epoch {@link #BEST_CSV_COLUMNS}; the training-health marks come last.
      */
     public static byte[] csv(Table cells) {
         Csv.format(cells, Csv::significant6, "mean", "sd", "ci_low", "ci_high", "paper", "diff_from_paper",
@@ -141,6 +147,9 @@ public final class ReportWriter {
         if (cells.containsColumn(POOLED_CSV_COLUMNS[0])) {
             Csv.format(cells, Csv::significant6, "ci95_pooled_episodes");
             columns.addAll(List.of(POOLED_CSV_COLUMNS));
+        } else {
+            Csv.format(cells, Csv::significant6, "best_mean", "best_ci_low", "best_ci_high");
+            columns.addAll(List.of(BEST_CSV_COLUMNS));
         }
         if (cells.containsColumn(HealthMarks.COLUMN)) {
             columns.add(HealthMarks.COLUMN);   // last: the training-health marks (docs/trust.md)
@@ -170,7 +179,9 @@ public final class ReportWriter {
                                 + " n = seeds shown); in brackets ± 1.96·sd/√n over all episodes of all seeds"
                                 + " pooled, the few-shot field's convention (it takes the episodes as independent and"
                                 + " ignores the variance between trainings);"
-                        : ", ours = mean ± 95% CI (Student t over seeds, n shown);")
+                        : ", ours = mean ± 95% CI (Student t over seeds, n shown) of the last epoch; `best` = the"
+                                + " mean of each run's best epoch (lowest test top-1 error; selected on the test set,"
+                                + " so optimistic; the convention of CutMix's and mdistiller's logs);")
                 + " paper numbers (" + t.source() + ") are for reference only.\n\n"
                 + substitutions(t) + "\n" + staleNote(t);
     }
@@ -277,8 +288,16 @@ public final class ReportWriter {
             return "–";
         }
         String half = Double.isNaN(r.summary().halfWidth()) ? "" : " ± " + fixed(r.summary().halfWidth());
-        return fixed(r.summary().mean()) + half + " (n=" + r.summary().n() + ")" + pooledEpisodes(r)
+        return fixed(r.summary().mean()) + half + " (n=" + r.summary().n() + ")" + pooledEpisodes(r) + bestEpoch(r)
                 + (r.health().isEmpty() ? "" : HealthMarks.MARKER);
+    }
+
+    /** The best-epoch mean, labelled, for a table whose records have per-epoch test errors. */
+    private static String bestEpoch(CellResult r) {
+        if (r.bestEpoch() == null || r.bestEpoch().n() == 0) {
+            return "";
+        }
+        return " · best " + fixed(r.bestEpoch().mean());
     }
 
     /** The field's pooled-episode interval in brackets, for a table with per-unit samples. */

@@ -55,6 +55,8 @@ public final class TableAggregator {
      * records included (n = 0). Columns: table, row, column, row_label, column_label, row_index,
      * column_index, dataset_used, model_used, metric, paper, n, mean, sd, ci_low, ci_high,
      * gain_n, gain_mean, gain_sd, gain_ci_low, gain_ci_high, gain_p, diff_from_paper; a table
+     * without per-unit samples adds best_n, best_mean, best_sd, best_ci_low and best_ci_high (the
+     * best-epoch value over seeds, {@link cambench.results.record.BestEpoch}); a table
      * with per-unit samples adds n_episodes and ci95_pooled_episodes (the half-width 1.96 sd /
      * sqrt(n) over the samples of all seeds pooled; missing when n_episodes < 2). n counts seeds.
      * The gain columns are missing for the baseline and teacher rows and where no seed pairs up.
@@ -68,15 +70,37 @@ public final class TableAggregator {
         if (table.pooledSamples()) {
             joined.add(SummaryFunctions.plainNames(samples(table, all).summarize("value",
                     SummaryFunctions.POOLED_EPISODES).by("row_index", "column_index"), ""));
+        } else {
+            joined.add(bestEpochs(table));
         }
         Table cells = skeleton(table).joinOn("row_index", "column_index").type(JoinType.LEFT_OUTER)
                 .with(joined.toArray(new Table[0])).join().sortOn("row_index", "column_index");
         zeroMissing(cells.intColumn("n"));
         if (table.pooledSamples()) {
             zeroMissing(cells.intColumn("n_episodes"));
+        } else {
+            zeroMissing(cells.intColumn("best_n"));
         }
         DoubleColumn diff = cells.doubleColumn("mean").subtract(cells.doubleColumn("paper"));
         return cells.addColumns(diff.setName("diff_from_paper"));
+    }
+
+    /**
+     * Each cell's best-epoch value over seeds ({@link cambench.results.record.BestEpoch}): mean and
+     * Student-t CI, columns best_n, best_mean, best_sd, best_ci_low, best_ci_high.
+     */
+    private Table bestEpochs(TableSpec table) {
+        Table best = records.bestEpochs(table);
+        if (best.isEmpty()) {   // tablesaw cannot summarise an empty table: one column set of missing values
+            Table none = Table.create("best", IntColumn.create("row_index"), IntColumn.create("column_index"),
+                    IntColumn.create("best_n"));
+            for (String c : new String[] {"best_mean", "best_sd", "best_ci_low", "best_ci_high"}) {
+                none.addColumns(DoubleColumn.create(c));
+            }
+            return none;
+        }
+        return SummaryFunctions.plainNames(best.summarize("value", SummaryFunctions.meanAndCi())
+                .by("row_index", "column_index"), "best_");
     }
 
     private static void zeroMissing(IntColumn n) {
@@ -167,8 +191,9 @@ public final class TableAggregator {
     private void addCell(Table t, TableSpec table, int r, int c) {
         TableSpec.Row row = table.rows().get(r);
         TableSpec.Column col = table.columns().get(c);
-        PlannedCell any = plan.cells().stream().filter(p -> p.table().equals(table.id())
-                && p.row().equals(row.id()) && p.column().equals(col.id())).findFirst().orElseThrow();
+        // a cell the preset omits is not planned: its row shows the column's stand-ins and no value
+        java.util.Optional<PlannedCell> any = plan.cells().stream().filter(p -> p.table().equals(table.id())
+                && p.row().equals(row.id()) && p.column().equals(col.id())).findFirst();
         t.stringColumn("table").append(table.id());
         t.stringColumn("row").append(row.id());
         t.stringColumn("column").append(col.id());
@@ -176,8 +201,10 @@ public final class TableAggregator {
         t.stringColumn("column_label").append(col.label());
         t.intColumn("row_index").append(r);
         t.intColumn("column_index").append(c);
-        t.stringColumn("dataset_used").append(any.cell().dataset());
-        t.stringColumn("model_used").append(any.cell().model());
+        t.stringColumn("dataset_used").append(any.map(p -> p.cell().dataset())
+                .orElse(plan.preset().dataset(table.id(), col.dataset())));
+        t.stringColumn("model_used").append(any.map(p -> p.cell().model())
+                .orElse(plan.preset().model(table.id(), col.model())));
         t.stringColumn("metric").append(table.metricOf(col));
         Double paper = row.paperValue(c);
         if (paper == null) {

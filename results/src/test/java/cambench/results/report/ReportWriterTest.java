@@ -38,8 +38,8 @@ class ReportWriterTest {
 
     static final String CSV_COLUMNS = "table,row,column,dataset_used,model_used,metric,n,mean,sd,ci_low,ci_high,paper,"
             + "diff_from_paper,gain_n,gain_mean,gain_ci_low,gain_ci_high,gain_p";
-    /** The header of a table without per-unit samples: the columns, then the training-health marks. */
-    static final String CSV_HEADER = CSV_COLUMNS + ",health";
+    /** A table of one number per run: the columns, the best-epoch columns, then the training-health marks. */
+    static final String CSV_HEADER = CSV_COLUMNS + ",best_n,best_mean,best_ci_low,best_ci_high,health";
 
     private static RunRecord record(Cell c, double err) {
         return new RunRecord(1, c.key(), c, Map.of("top1_error", err), List.<EpochMetrics>of(), Map.of(), Map.of(),
@@ -102,7 +102,7 @@ class ReportWriterTest {
         }
         new ReportWriter(plan, records, failed).write(dir);
         List<String> csv = Files.readAllLines(dir.resolve("table3.csv"));
-        assertEquals("table3,ce,c100,glyphs,resnet8,top1_error,4,30,0,30,30,27.68,2.32,,,,,,", csv.get(1),
+        assertEquals("table3,ce,c100,glyphs,resnet8,top1_error,4,30,0,30,30,27.68,2.32,,,,,,0,,,,", csv.get(1),
                 "ce: nothing marked");
         assertTrue(csv.get(2).endsWith(",diverged 1/4; at_chance 1/4; failed 1/4"), csv.get(2));
         String md = Files.readString(dir.resolve("table3.md"));
@@ -114,6 +114,50 @@ class ReportWriterTest {
         assertTrue(md.contains("`: diverged (the table allows it): loss_blow_up: training blew up"), md);
         assertTrue(md.contains("- CAM-loss / CIFAR-100 ResNet-110: `" + failedName + "`: failed, no record:"
                 + " loss_blow_up at epoch 3"), md);
+    }
+
+    /** A record whose epochs have these test top-1 (and top-5 = top-1 / 4) errors; the result is the last. */
+    private static RunRecord withEpochs(Cell c, double... top1) {
+        List<EpochMetrics> epochs = new ArrayList<>();
+        for (int e = 0; e < top1.length; e++) {
+            epochs.add(new EpochMetrics(e + 1, 0.1, 1.0, Map.of(), 0.5, top1[e], top1[e] / 4 + e, 1.0));
+        }
+        double last = top1[top1.length - 1];
+        return new RunRecord(1, c.key(), c, Map.of("top1_error", last, "top5_error", last / 4 + top1.length - 1,
+                "top1_acc", 100 - last), epochs, Map.of(), Map.of(), "a", "b", 1, 0);
+    }
+
+    @Test
+    void report_bestEpochColumn_isEachRunsLowestTop1Epoch_labelledBesideTheLast(@TempDir Path dir) throws IOException {
+        TableSpec table = new TableSpec("table3", "Losses", "paper Table 3", "classification", "top1_error",
+                "error (%)", true, "ce", RECIPE, "note",
+                List.of(new TableSpec.Column("c100", "CIFAR-100 ResNet-110", "cifar100", "resnet110", null),
+                        new TableSpec.Column("c100_top5", "top-5", "cifar100", "resnet110", null, "top5_error", null,
+                                null)),
+                List.of(new TableSpec.Row("ce", "CE loss", "ce", Map.of(), List.of(27.68, 8.0)),
+                        new TableSpec.Row("cam", "CAM-loss", "cam", Map.of(), List.of(26.56, 7.0))));
+        Preset preset = new Preset("smoke", "tiny", 2, List.of("table3"), Map.of(), Map.of(), Map.of(), Map.of());
+        Plan plan = Plan.of(preset, List.of(table), (o, p) -> p);
+        Map<String, double[]> curves = Map.of("ce1", new double[] {40, 30, 31}, "ce2", new double[] {39, 29, 29},
+                "cam1", new double[] {38, 28, 30}, "cam2", new double[] {37, 36, 26});
+        List<RunRecord> records = new ArrayList<>();
+        for (PlannedCell p : plan.cells()) {
+            if (p.column().equals("c100")) {
+                records.add(withEpochs(p.cell(), curves.get(p.row() + p.cell().seed())));
+            }
+        }
+        new ReportWriter(plan, records).write(dir);
+        List<String> csv = Files.readAllLines(dir.resolve("table3.csv"));
+        // ce: best epochs 30 (epoch 2) and 29 (epoch 2, the first of two equal): mean 29.5; last epochs 31, 29
+        assertTrue(csv.get(1).startsWith("table3,ce,c100,cifar100,resnet110,top1_error,2,30,"), csv.get(1));
+        assertTrue(csv.get(1).endsWith(",2,29.5,23.1469,35.8531"), csv.get(1));   // 29.5 -+ 12.7062 * 0.5
+        // top-5 at the best top-1 epoch (CutMix's train.py): ce 30/4 + 1 = 8.5, 29/4 + 1 = 8.25; cam 8, 6.5 + 2
+        assertTrue(csv.get(2).endsWith(",2,8.375,6.78672,9.96328"), csv.get(2));
+        assertTrue(csv.get(4).startsWith("table3,cam,c100_top5,"), csv.get(4));
+        assertTrue(csv.get(4).contains(",2,8.25,"), csv.get(4));
+        String md = Files.readString(dir.resolve("table3.md"));
+        assertTrue(md.contains("30.00 ± 12.71 (n=2) · best 29.50 (paper 27.68)"), md);
+        assertTrue(md.contains("`best` = the mean of each run's best epoch"), md);
     }
 
     @Test
@@ -138,8 +182,8 @@ class ReportWriterTest {
         // ce: mean 27.65, sd 0.479583, CI [26.8869, 28.4131] (scipy t.interval); the comma in the data set quotes it
         assertEquals(List.of(CSV_HEADER,
                 "table3,ce,c100,\"glyphs:classes=20,train=8\",resnet8,top1_error,4,27.65,0.479583,26.8869,28.4131,"
-                        + "27.68,-0.03,,,,,,",
-                "table3,cam,c100,\"glyphs:classes=20,train=8\",resnet8,top1_error,0,,,,,26.56,,,,,,,"),
+                        + "27.68,-0.03,,,,,,0,,,,",
+                "table3,cam,c100,\"glyphs:classes=20,train=8\",resnet8,top1_error,0,,,,,26.56,,,,,,,0,,,,"),
                 Files.readAllLines(dir.resolve("table3.csv")));
         String md = Files.readString(dir.resolve("table3.md"));
         assertTrue(md.contains("| CAM-loss | – (paper 26.56) |\n"), md);
@@ -158,8 +202,8 @@ class ReportWriterTest {
         new ReportWriter(plan, records).write(dir);
         // ce: 28, 29, 30, 31: mean 29.5, sd 1.29099, CI 29.5 -+ 2.05426 (scipy t.interval)
         assertEquals(List.of(CSV_HEADER,
-                "table3,ce,c100,glyphs,resnet8,top1_error,4,29.5,1.29099,27.4457,31.5543,27.68,1.82,,,,,,",
-                "table3,cam,c100,glyphs,resnet8,top1_error,4,26,0,26,26,26.56,-0.56,,,,,,"),
+                "table3,ce,c100,glyphs,resnet8,top1_error,4,29.5,1.29099,27.4457,31.5543,27.68,1.82,,,,,,0,,,,",
+                "table3,cam,c100,glyphs,resnet8,top1_error,4,26,0,26,26,26.56,-0.56,,,,,,0,,,,"),
                 Files.readAllLines(dir.resolve("table3.csv")));
         assertFalse(Files.readString(dir.resolve("table3.md")).contains("Paired gain"));
     }
