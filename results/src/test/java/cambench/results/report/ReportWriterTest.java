@@ -150,9 +150,9 @@ class ReportWriterTest {
         List<String> csv = Files.readAllLines(dir.resolve("table3.csv"));
         // ce: best epochs 30 (epoch 2) and 29 (epoch 2, the first of two equal): mean 29.5; last epochs 31, 29
         assertTrue(csv.get(1).startsWith("table3,ce,c100,cifar100,resnet110,top1_error,2,30,"), csv.get(1));
-        assertTrue(csv.get(1).endsWith(",2,29.5,23.1469,35.8531"), csv.get(1));   // 29.5 -+ 12.7062 * 0.5
+        assertTrue(csv.get(1).endsWith(",2,29.5,23.1469,35.8531,"), csv.get(1));   // 29.5 -+ 12.7062 * 0.5
         // top-5 at the best top-1 epoch (CutMix's train.py): ce 30/4 + 1 = 8.5, 29/4 + 1 = 8.25; cam 8, 6.5 + 2
-        assertTrue(csv.get(2).endsWith(",2,8.375,6.78672,9.96328"), csv.get(2));
+        assertTrue(csv.get(2).endsWith(",2,8.375,6.78672,9.96328,"), csv.get(2));
         assertTrue(csv.get(4).startsWith("table3,cam,c100_top5,"), csv.get(4));
         assertTrue(csv.get(4).contains(",2,8.25,"), csv.get(4));
         String md = Files.readString(dir.resolve("table3.md"));
