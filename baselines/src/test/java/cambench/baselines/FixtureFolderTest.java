@@ -24,7 +24,8 @@ import java.util.stream.Stream;
 class FixtureFolderTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> FIXTURE_TESTS = List.of("cambench.baselines.loss.CeCamFixtureTest",
-            "cambench.baselines.loss.LossBaselinesFixtureTest", "cambench.baselines.distill.DistillerFixtureTest");
+            "cambench.baselines.loss.LossBaselinesFixtureTest", "cambench.baselines.distill.DistillerFixtureTest",
+            "cambench.baselines.OneByOneFixtureTest");
 
     @Test
     void fixtureFolder_everyInput_hasExpectedFileAndTest() throws IOException, ClassNotFoundException {
