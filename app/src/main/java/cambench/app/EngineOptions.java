@@ -3,6 +3,7 @@ package cambench.app;
 import ai.djl.Device;
 import cambench.harness.engine.EngineSetup;
 import picocli.CommandLine.Option;
+import java.util.List;
 
 /** Options shared by every command that runs the engine. */
 public final class EngineOptions {
@@ -18,6 +19,11 @@ public final class EngineOptions {
             + " oneDNN layout kept between layers, for backbones that support it; CPU) or eager"
             + " (default: ${DEFAULT-VALUE})", defaultValue = "fused")
     String inference;
+
+    /** The device and inference path with {@code threads} threads, as arguments of a child command. */
+    List<String> forwarded(int threads) {
+        return List.of("--threads=" + threads, "--device=" + device, "--inference=" + inference);
+    }
 
     /** Starts the engine and returns the device. */
     Device start() {

@@ -21,6 +21,12 @@ public final class PluginOptions {
             description = "plugin jar(s), folder(s) of jars or class folders, comma separated")
     List<Path> plugins = new ArrayList<>();
 
+    /** {@code --plugins} with absolute paths, for a child command; empty without plugins. */
+    List<String> forwarded() {
+        return plugins.isEmpty() ? List.of() : List.of("--plugins=" + String.join(",",
+                plugins.stream().map(p -> p.toAbsolutePath().normalize().toString()).toList()));
+    }
+
     /** A class loader that sees the built-ins and every plugin. */
     ClassLoader loader() {
         ClassLoader parent = PluginOptions.class.getClassLoader();

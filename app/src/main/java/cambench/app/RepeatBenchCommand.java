@@ -13,17 +13,14 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * {@code cambench bench repeat}: trains one cell of a plan N times, each time in a fresh process on a
@@ -78,7 +75,7 @@ final class RepeatBenchCommand implements Callable<Integer> {
         ClassLoader loader = plugins.loader();
         Plan plan = planOptions.plan(loader, plugins.objectives(loader), run.params, run.settings);
         List<Cell> cells = plan.distinctCells();
-        Cell cell = pick(cells, plan.hash());
+        Cell cell = CellChoice.pick(cells, cellIndex, cellKey, plan.hash());
         PrintStream log = ProgressStream.over(spec.commandLine().getErr());
         Path base = run.out.resolve("dependencies");
         Files.createDirectories(base);
@@ -99,8 +96,8 @@ final class RepeatBenchCommand implements Callable<Integer> {
         Map<String, List<EpochMetrics>> epochsOf = new LinkedHashMap<>();
         for (int i = 1; i <= times; i++) {
             Path copy = run.out.resolve("run-" + i);
-            deleteTree(copy);
-            copyTree(base, copy);
+            FileTrees.delete(copy);
+            FileTrees.copy(base, copy, p -> p.startsWith(base.resolve("claims")));
             long start = System.nanoTime();
             child(cell, copy, run.out.resolve("run-" + i + ".log"));
             RunStore store = new RunStore(copy);
@@ -167,18 +164,6 @@ final class RepeatBenchCommand implements Callable<Integer> {
         return "";
     }
 
-    private Cell pick(List<Cell> cells, String hash) {
-        if (cellIndex != null) {
-            if (cellIndex < 0 || cellIndex >= cells.size()) {
-                throw new UserException("--cell-index " + cellIndex + " is outside 0.." + (cells.size() - 1)
-                        + " (plan " + hash + ")");
-            }
-            return cells.get(cellIndex);
-        }
-        return cells.stream().filter(c -> c.key().equals(cellKey) || c.fileName().equals(cellKey)).findFirst()
-                .orElseThrow(() -> new UserException("--cell " + cellKey + ": no such cell in plan " + hash));
-    }
-
     /** The cell's dependencies, transitively, in the plan's order (dependencies first). */
     private static List<Cell> dependenciesInOrder(Cell cell, List<Cell> cells) {
         List<String> needed = new ArrayList<>();
@@ -198,18 +183,9 @@ final class RepeatBenchCommand implements Callable<Integer> {
         List<String> cmd = WorkerProcesses.javaCommand();
         cmd.add("reproduce");
         cmd.addAll(planOptions.asArguments());
-        run.params.forEach((k, v) -> cmd.add("--param=" + k + "=" + v));
-        run.settings.forEach((k, v) -> cmd.add("--setting=" + k + "=" + v));
-        if (run.dataRoot != null) {
-            cmd.add("--data-root=" + run.dataRoot);
-        }
-        cmd.add("--bad-images=" + run.badImages);
-        cmd.add("--threads=" + engine.threads);
-        cmd.add("--device=" + engine.device);
-        cmd.add("--inference=" + engine.inference);
-        if (!plugins.plugins.isEmpty()) {
-            cmd.add("--plugins=" + String.join(",", plugins.plugins.stream().map(Path::toString).toList()));
-        }
+        cmd.addAll(run.forwarded());
+        cmd.addAll(plugins.forwarded());
+        cmd.addAll(engine.forwarded(engine.threads));
         cmd.add("--cell=" + cell.key());
         cmd.add("--out=" + store);
         Files.createDirectories(logFile.getParent());
@@ -220,38 +196,6 @@ final class RepeatBenchCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
             p.destroy();
             throw new IllegalStateException("interrupted while training " + cell.fileName(), e);
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        Files.createDirectories(to);
-        if (!Files.isDirectory(from)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) walk::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else if (!p.startsWith(from.resolve("claims"))) {
-                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot delete " + p, e);
-                }
-            });
         }
     }
 }

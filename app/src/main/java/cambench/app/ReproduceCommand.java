@@ -180,23 +180,7 @@ final class ReproduceCommand implements Callable<Integer> {
         if ((cellIndex != null || cellKey != null) && workers > 1) {
             throw new UserException("--workers " + workers + ": runs the whole plan; not with --cell/--cell-index");
         }
-        if (cellIndex != null) {
-            if (cellIndex < 0 || cellIndex >= cells.size()) {
-                throw new UserException("--cell-index " + cellIndex + " is outside 0.." + (cells.size() - 1)
-                        + " (plan " + hash + ")");
-            }
-            return cells.get(cellIndex);
-        }
-        if (cellKey != null) {
-            for (Cell c : cells) {
-                if (c.key().equals(cellKey) || c.fileName().equals(cellKey)) {
-                    return c;
-                }
-            }
-            throw new UserException("--cell " + cellKey + ": no such cell in plan " + hash + " (" + cells.size()
-                    + " cells; see --dry-run)");
-        }
-        return null;
+        return CellChoice.pick(cells, cellIndex, cellKey, hash);
     }
 
     /** This command's arguments for a child worker: without --workers, with a worker id and no report. */

@@ -5,7 +5,9 @@ import cambench.harness.datasets.DatasetCatalog;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,6 +33,21 @@ public final class RunOptions {
             + " skip (reported once with its path, left out of its batch) or fail (one line naming it); a spec's"
             + " bad-images= option wins")
     String badImages;
+
+    /**
+     * These options (all but {@code --out}) as arguments of a child {@code reproduce} (a Slurm task, a
+     * repeat run): settings, parameters, the data root made absolute, the bad-image policy.
+     */
+    List<String> forwarded() {
+        List<String> args = new ArrayList<>();
+        settings.forEach((k, v) -> args.add("--setting=" + k + "=" + v));
+        params.forEach((k, v) -> args.add("--param=" + k + "=" + v));
+        if (dataRoot != null) {
+            args.add("--data-root=" + dataRoot.toAbsolutePath().normalize());
+        }
+        args.add("--bad-images=" + badImages);
+        return args;
+    }
 
     /** The data set catalog over {@code --data-root} with the {@code --bad-images} policy. */
     DatasetCatalog catalog() {

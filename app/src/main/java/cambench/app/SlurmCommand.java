@@ -25,7 +25,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -185,21 +184,10 @@ final class SlurmCommand implements Callable<Integer> {
         List<String> args = new ArrayList<>(List.of("reproduce"));
         args.addAll(planOptions.asArguments());
         args.add("--plan=" + planHash);   // a task whose options plan anything else refuses to start
-        for (Map.Entry<String, String> p : run.settings.entrySet()) {
-            args.add("--setting=" + p.getKey() + "=" + p.getValue());
-        }
-        for (Map.Entry<String, String> p : run.params.entrySet()) {
-            args.add("--param=" + p.getKey() + "=" + p.getValue());
-        }
-        if (run.dataRoot != null) {
-            args.add("--data-root=" + run.dataRoot.toAbsolutePath().normalize());
-        }
-        if (!plugins.plugins.isEmpty()) {
-            args.add("--plugins=" + String.join(",",
-                    plugins.plugins.stream().map(p -> p.toAbsolutePath().normalize().toString()).toList()));
-        }
-        args.addAll(List.of("--threads=" + threads, "--device=" + engine.device, "--inference=" + engine.inference,
-                "--out=" + out));
+        args.addAll(run.forwarded());
+        args.addAll(plugins.forwarded());
+        args.addAll(engine.forwarded(threads));
+        args.add("--out=" + out);
         StringBuilder s = new StringBuilder("#!/bin/bash\n");
         s.append("#SBATCH --job-name=").append(jobName).append('\n');
         s.append("#SBATCH --array=0-").append(workers - 1).append('\n');
@@ -280,7 +268,7 @@ final class SlurmCommand implements Callable<Integer> {
             if (Files.isDirectory(e)) {
                 name = String.format("%02d-%s-%s", i, e.getParent() == null || e.getParent().getParent() == null
                         ? "dir" : e.getParent().getParent().getFileName(), e.getFileName());
-                copyTree(e, tmp.resolve("classes").resolve(name));
+                FileTrees.copy(e, tmp.resolve("classes").resolve(name), p -> false);
                 cp.append("classes/").append(name).append('\n');
             } else {
                 Path target = tmp.resolve("lib").resolve(name);
@@ -299,7 +287,7 @@ final class SlurmCommand implements Callable<Integer> {
         try {
             Files.move(tmp, build, StandardCopyOption.ATOMIC_MOVE);
         } catch (FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException raced) {
-            deleteTree(tmp); // another `cambench slurm` froze the same build first
+            FileTrees.delete(tmp); // another `cambench slurm` froze the same build first
         }
         return build;
     }
@@ -392,31 +380,6 @@ final class SlurmCommand implements Callable<Integer> {
         } catch (UnsupportedOperationException ignored) {
             p.toFile().setExecutable(true, false);
             p.toFile().setReadable(true, false);
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        List<Path> all;
-        try (Stream<Path> walk = Files.walk(from)) {
-            all = walk.sorted().toList();
-        }
-        for (Path p : all) {
-            Path target = to.resolve(from.relativize(p).toString());
-            if (Files.isDirectory(p)) {
-                Files.createDirectories(target);
-            } else {
-                Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
-            }
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        List<Path> all;
-        try (Stream<Path> walk = Files.walk(root)) {
-            all = walk.sorted(java.util.Comparator.reverseOrder()).toList();
-        }
-        for (Path p : all) {
-            Files.deleteIfExists(p);
         }
     }
 

@@ -287,7 +287,8 @@ public final class Provenance {
         }
     }
 
-    private static MessageDigest sha256() {
+    /** A SHA-256 digest (every JVM has one). */
+    public static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {

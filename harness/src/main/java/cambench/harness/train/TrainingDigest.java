@@ -1,12 +1,12 @@
 package cambench.harness.train;
 
 import ai.djl.ndarray.NDArray;
+import cambench.harness.run.Provenance;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Map;
 
@@ -47,12 +47,7 @@ final class TrainingDigest {
 
     /** The first 16 hex digits of the SHA-256 over the names and exact float values of {@code arrays}, in order. */
     static String arrays(Map<String, NDArray> arrays) {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest md = Provenance.sha256();
         for (Map.Entry<String, NDArray> e : arrays.entrySet()) {
             md.update(e.getKey().getBytes(StandardCharsets.UTF_8));
             float[] v = e.getValue().toFloatArray();
